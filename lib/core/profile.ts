@@ -1,0 +1,428 @@
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError, show } from './errors';
+import { validateDnsLabel, validateDnsSubdomain } from './names';
+import { Cpu, Memory } from './quantity';
+
+/** Kubernetes distribution of a cluster. */
+export enum Distro {
+  /** Rancher K3s: packages CoreDNS overrides, pre-creates RuntimeClasses for detected runtimes. */
+  K3S = 'k3s',
+  /** Upstream kubeadm-style Kubernetes. */
+  KUBEADM = 'kubeadm',
+  /** Talos Linux. */
+  TALOS = 'talos',
+}
+
+/** Role of a node. */
+export enum NodeRole {
+  CONTROL_PLANE = 'control-plane',
+  WORKER = 'worker',
+}
+
+/** Effect of a node taint. */
+export enum TaintEffect {
+  NO_SCHEDULE = 'NoSchedule',
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** GPU vendors the library knows how to schedule onto. */
+export enum GpuVendor {
+  NVIDIA = 'nvidia',
+  INTEL = 'intel',
+}
+
+/** The GitOps controller that reconciles the synthesized tree. */
+export enum GitOpsEngine {
+  FLUX = 'flux',
+  ARGO_CD = 'argo-cd',
+}
+
+/** Identity providers with known issuer URL formats. */
+export enum IdentityProviderKind {
+  /** Authentik: issuer `https://<host>/application/o/<slug>/`, trailing slash included. */
+  AUTHENTIK = 'authentik',
+  /** Any other OIDC provider; the issuer URL is given as is. */
+  OIDC = 'oidc',
+}
+
+/** A node taint. */
+export interface NodeTaint {
+  readonly key: string;
+  /** @default - no value */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** A disk (or group of disks) on a node, by storage tier. */
+export interface NodeDisk {
+  /** Tier name, e.g. `optane`, `nvme`, `sas-ssd`, `default`. Must be a DNS-1123 label. */
+  readonly tier: string;
+  /** Usable capacity, e.g. `220Gi`. */
+  readonly capacity: string;
+  /** Mount path on the node. @default - not recorded */
+  readonly path?: string;
+}
+
+/** A GPU model on a node. */
+export interface NodeGpu {
+  readonly vendor: GpuVendor;
+  /** Model name, e.g. `Tesla T4`. */
+  readonly model: string;
+  /** Memory of one physical GPU, e.g. `16Gi`. @default - unknown (no GPU memory budget) */
+  readonly memory?: string;
+  /** Number of physical GPUs of this model. @default 1 */
+  readonly count?: number;
+}
+
+/** Allocatable resources of a node (`kubectl describe node`, "Allocatable"). */
+export interface NodeAllocatable {
+  /** e.g. `4` or `3800m`. */
+  readonly cpu: string;
+  /** e.g. `5929Mi`. */
+  readonly memory: string;
+  /** @default 110 */
+  readonly pods?: number;
+}
+
+/** One node of the cluster. */
+export interface ClusterNodeProps {
+  /** The node name (`kubernetes.io/hostname`). */
+  readonly name: string;
+  /** @default NodeRole.WORKER */
+  readonly role?: NodeRole;
+  readonly allocatable: NodeAllocatable;
+  /** Node labels besides `kubernetes.io/hostname`. @default {} */
+  readonly labels?: Record<string, string>;
+  /** @default [] */
+  readonly taints?: NodeTaint[];
+  /** @default [] */
+  readonly disks?: NodeDisk[];
+  /** @default [] */
+  readonly gpus?: NodeGpu[];
+}
+
+/** The cluster's Gateway API entry point. */
+export interface GatewayProps {
+  readonly name: string;
+  readonly namespace: string;
+  /** Listener that HTTPRoutes attach to. @default 'https' */
+  readonly sectionName?: string;
+  /** The gateway's external IP (used for split-horizon DNS). @default - unknown */
+  readonly ip?: string;
+  /** The address range the gateway's proxies connect from (trusted by auth proxies). @default - unknown */
+  readonly cidr?: string;
+}
+
+/** The identity provider that fronts admin UIs. */
+export interface IdentityProviderProps {
+  readonly kind: IdentityProviderKind;
+  /** Public host of the provider, e.g. `authentik.example.net`. */
+  readonly host: string;
+}
+
+/** Where the GitOps controller reads the synthesized tree. */
+export interface GitOpsProps {
+  readonly engine: GitOpsEngine;
+  /** Git URL of the repository the tree is committed to. */
+  readonly repoUrl: string;
+  /** @default 'main' */
+  readonly branch?: string;
+  /** Path of the cluster tree inside the repository. @default 'dist/<cluster name>' */
+  readonly path?: string;
+}
+
+/** A Service that lives in the cluster but is not synthesized by this program. */
+export interface ExternalServiceProps {
+  readonly name: string;
+  readonly namespace: string;
+  /** Ports it listens on. */
+  readonly ports: number[];
+  /** Why it is not synthesized here (shown in the report). */
+  readonly reason: string;
+}
+
+/** Typed facts about a cluster that every construct reads from its scope. */
+export interface ClusterProfileProps {
+  readonly distro: Distro;
+  /** e.g. `v1.32.5+k3s1`. */
+  readonly version: string;
+  /**
+   * The kubelet root directory. Every hostPath under it and every chart value naming it
+   * (Longhorn `csi.kubeletRootDir`, Velero node agent pod volume path, device plugin
+   * socket dir) is derived from this one value.
+   *
+   * K3s has used `/var/lib/kubelet` since v0.10 (k3s-io/k3s#840); the older
+   * `/var/lib/rancher/k3s/agent/kubelet` is a pre-0.10 path.
+   * @default '/var/lib/kubelet'
+   */
+  readonly kubeletRootDir?: string;
+  readonly nodes: ClusterNodeProps[];
+  /** The cluster's public DNS domain, e.g. `fletcherlabs.net`. @default - none (no routes) */
+  readonly domain?: string;
+  /** @default - none */
+  readonly gateway?: GatewayProps;
+  /** @default - none */
+  readonly identityProvider?: IdentityProviderProps;
+  /** @default - no GitOps controller objects are synthesized */
+  readonly gitops?: GitOpsProps;
+  /** Services that exist in the cluster but are not synthesized here. @default [] */
+  readonly externalServices?: ExternalServiceProps[];
+}
+
+/** A node of a {@link ClusterProfile}, validated and with parsed quantities. */
+export class ClusterNode {
+  public readonly name: string;
+  public readonly role: NodeRole;
+  public readonly cpu: Cpu;
+  public readonly memory: Memory;
+  public readonly pods: number;
+  /** All labels, including `kubernetes.io/hostname`. */
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly taints: readonly NodeTaint[];
+  public readonly disks: readonly { tier: string; capacity: Memory; path?: string }[];
+  public readonly gpus: readonly { vendor: GpuVendor; model: string; memory?: Memory; count: number }[];
+
+  /** @internal */
+  constructor(p: ClusterNodeProps, prop: string, where: string) {
+    this.name = ValidationError.within(where, `${prop}.name`, () => validateDnsSubdomain(p.name));
+    this.role = p.role ?? NodeRole.WORKER;
+    this.cpu = ValidationError.within(where, `${prop}.allocatable.cpu`, () => Cpu.parse(p.allocatable?.cpu));
+    this.memory = ValidationError.within(where, `${prop}.allocatable.memory`, () => Memory.parse(p.allocatable?.memory));
+    if (this.cpu.millis <= 0 || this.memory.bytes <= 0) {
+      throw new ValidationError(where, { prop: `${prop}.allocatable`, value: p.allocatable, rule: 'allocatable cpu and memory must be greater than zero', fix: 'copy the "Allocatable" figures from `kubectl describe node`' });
+    }
+    this.pods = p.allocatable.pods ?? 110;
+    this.labels = { ...(p.labels ?? {}), 'kubernetes.io/hostname': this.name };
+    this.taints = (p.taints ?? []).map((t, i) => {
+      if (!Object.values(TaintEffect).includes(t.effect)) {
+        throw new ValidationError(where, { prop: `${prop}.taints[${i}].effect`, value: t.effect, rule: 'not a taint effect', fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE' });
+      }
+      return { ...t };
+    });
+    this.disks = (p.disks ?? []).map((d, i) => ({
+      tier: ValidationError.within(where, `${prop}.disks[${i}].tier`, () => validateDnsLabel(d.tier)),
+      capacity: ValidationError.within(where, `${prop}.disks[${i}].capacity`, () => Memory.parse(d.capacity)),
+      path: d.path,
+    }));
+    this.gpus = (p.gpus ?? []).map((g, i) => {
+      const count = g.count ?? 1;
+      if (!Number.isInteger(count) || count < 1) {
+        throw new ValidationError(where, { prop: `${prop}.gpus[${i}].count`, value: g.count, rule: 'a GPU count must be a whole number of at least 1', fix: 'give the number of physical GPUs of this model, or remove the entry' });
+      }
+      if (!Object.values(GpuVendor).includes(g.vendor)) {
+        throw new ValidationError(where, { prop: `${prop}.gpus[${i}].vendor`, value: g.vendor, rule: 'unknown GPU vendor', fix: 'use GpuVendor.NVIDIA or GpuVendor.INTEL' });
+      }
+      return {
+        vendor: g.vendor,
+        model: g.model,
+        memory: g.memory === undefined ? undefined : ValidationError.within(where, `${prop}.gpus[${i}].memory`, () => Memory.parse(g.memory as string)),
+        count,
+      };
+    });
+  }
+
+  /** Number of physical GPUs of `vendor` on this node. */
+  public gpuCount(vendor: GpuVendor): number {
+    return this.gpus.filter((g) => g.vendor === vendor).reduce((n, g) => n + g.count, 0);
+  }
+
+  /** True when a pod with `tolerations` may schedule here (NoSchedule/NoExecute taints honoured). */
+  public tolerates(tolerations: readonly { key?: string; operator?: string; value?: string; effect?: string }[]): boolean {
+    return this.taints
+      .filter((t) => t.effect !== TaintEffect.PREFER_NO_SCHEDULE)
+      .every((t) => tolerations.some((tol) => tolerationMatches(tol, t)));
+  }
+}
+
+function tolerationMatches(tol: { key?: string; operator?: string; value?: string; effect?: string }, t: NodeTaint): boolean {
+  if (tol.effect && tol.effect !== t.effect) return false;
+  if (tol.operator === 'Exists') return tol.key === undefined || tol.key === '' || tol.key === t.key;
+  return tol.key === t.key && (tol.value ?? '') === (t.value ?? '');
+}
+
+const PROFILE = Symbol.for('hardened-homelab.ClusterProfile');
+
+/**
+ * Typed facts about one cluster: distribution and version, kubelet root dir, nodes with their
+ * allocatable resources, labels, taints, disks by tier and GPUs, domain, gateway, identity
+ * provider and GitOps engine. Validated once; read by every construct through
+ * {@link ClusterProfile.of}.
+ */
+export class ClusterProfile {
+  /**
+   * The profile of the cluster that `scope` belongs to.
+   * @throws ValidationError when `scope` is not inside a `Cluster`.
+   */
+  public static of(scope: IConstruct): ClusterProfile {
+    const found = ClusterProfile.tryOf(scope);
+    if (!found) {
+      throw new ValidationError(scope, {
+        prop: 'scope',
+        value: scope.node.path,
+        rule: 'this construct is not inside a Cluster, so it has no ClusterProfile',
+        fix: "create it inside a Cluster: `const cluster = new Cluster(app, 'homelab', { profile })`, then `new Namespace(cluster, 'media')`",
+      });
+    }
+    return found;
+  }
+
+  /** Like {@link of}, but `undefined` outside a Cluster. */
+  public static tryOf(scope: IConstruct): ClusterProfile | undefined {
+    for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+      const p = (s as any)[PROFILE];
+      if (p instanceof ClusterProfile) {
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  /** @internal attaches a profile to a construct so that its subtree finds it */
+  public static _attach(scope: Construct, profile: ClusterProfile): void {
+    Object.defineProperty(scope, PROFILE, { value: profile, enumerable: false });
+  }
+
+  /** The cluster name (the Cluster construct's id). */
+  public readonly name: string;
+  public readonly distro: Distro;
+  public readonly version: string;
+  public readonly kubeletRootDir: string;
+  public readonly nodes: readonly ClusterNode[];
+  public readonly domain?: string;
+  public readonly gateway?: Required<Pick<GatewayProps, 'name' | 'namespace' | 'sectionName'>> & Pick<GatewayProps, 'ip' | 'cidr'>;
+  public readonly identityProvider?: IdentityProviderProps;
+  public readonly gitops?: Required<GitOpsProps>;
+  public readonly externalServices: readonly ExternalServiceProps[];
+  private readonly byName: Map<string, ClusterNode>;
+
+  /**
+   * @param name the cluster name
+   * @param props the facts
+   * @param where the path used in error messages (the Cluster construct's path)
+   */
+  constructor(name: string, props: ClusterProfileProps, where: string = `ClusterProfile(${name})`) {
+    this.name = ValidationError.within(where, 'name', () => validateDnsLabel(name));
+    if (!Object.values(Distro).includes(props.distro)) {
+      throw new ValidationError(where, { prop: 'profile.distro', value: props.distro, rule: 'unknown distribution', fix: 'use Distro.K3S, Distro.KUBEADM or Distro.TALOS' });
+    }
+    this.distro = props.distro;
+    if (!/^v?\d+\.\d+(\.\d+)?([-+].*)?$/.test(props.version ?? '')) {
+      throw new ValidationError(where, { prop: 'profile.version', value: props.version, rule: 'not a Kubernetes version', fix: 'use the server version, e.g. "v1.32.5+k3s1"' });
+    }
+    this.version = props.version;
+    this.kubeletRootDir = props.kubeletRootDir ?? '/var/lib/kubelet';
+    if (!this.kubeletRootDir.startsWith('/') || this.kubeletRootDir.endsWith('/')) {
+      throw new ValidationError(where, { prop: 'profile.kubeletRootDir', value: props.kubeletRootDir, rule: 'must be an absolute path without a trailing slash', fix: 'use "/var/lib/kubelet" (the K3s default since v0.10)' });
+    }
+    if (!Array.isArray(props.nodes) || props.nodes.length === 0) {
+      throw new ValidationError(where, { prop: 'profile.nodes', value: props.nodes, rule: 'a cluster needs at least one node', fix: 'list every node with its allocatable cpu and memory' });
+    }
+    this.byName = new Map();
+    this.nodes = props.nodes.map((n, i) => {
+      const node = new ClusterNode(n, `profile.nodes[${i}]`, where);
+      if (this.byName.has(node.name)) {
+        throw new ValidationError(where, { prop: `profile.nodes[${i}].name`, value: node.name, rule: 'duplicate node name', fix: 'give every node its own name, as `kubectl get nodes` shows them' });
+      }
+      this.byName.set(node.name, node);
+      return node;
+    });
+    if (props.domain !== undefined) {
+      this.domain = ValidationError.within(where, 'profile.domain', () => validateDnsSubdomain(props.domain as string));
+    }
+    if (props.gateway) {
+      const g = props.gateway;
+      ValidationError.within(where, 'profile.gateway.name', () => validateDnsLabel(g.name));
+      ValidationError.within(where, 'profile.gateway.namespace', () => validateDnsLabel(g.namespace));
+      if (g.ip !== undefined && !isIpv4(g.ip)) {
+        throw new ValidationError(where, { prop: 'profile.gateway.ip', value: g.ip, rule: 'not an IPv4 address', fix: 'give the address the gateway Service got, e.g. "192.168.10.224"' });
+      }
+      if (g.cidr !== undefined) {
+        const cidr = parseCidr(g.cidr);
+        if (!cidr) {
+          throw new ValidationError(where, { prop: 'profile.gateway.cidr', value: g.cidr, rule: 'not an IPv4 CIDR', fix: 'write it like "192.168.10.224/28"' });
+        }
+        if (g.ip !== undefined && !cidrContains(cidr, g.ip)) {
+          throw new ValidationError(where, { prop: 'profile.gateway.ip', value: g.ip, rule: `the gateway IP is outside the gateway range ${g.cidr}`, fix: 'fix the IP or the CIDR so that the range contains the IP' });
+        }
+      }
+      this.gateway = { name: g.name, namespace: g.namespace, sectionName: g.sectionName ?? 'https', ip: g.ip, cidr: g.cidr };
+    }
+    if (props.identityProvider) {
+      if (!Object.values(IdentityProviderKind).includes(props.identityProvider.kind)) {
+        throw new ValidationError(where, { prop: 'profile.identityProvider.kind', value: props.identityProvider.kind, rule: 'unknown identity provider', fix: 'use IdentityProviderKind.AUTHENTIK or IdentityProviderKind.OIDC' });
+      }
+      ValidationError.within(where, 'profile.identityProvider.host', () => validateDnsSubdomain(props.identityProvider!.host));
+      this.identityProvider = { ...props.identityProvider };
+    }
+    if (props.gitops) {
+      const g = props.gitops;
+      if (!Object.values(GitOpsEngine).includes(g.engine)) {
+        throw new ValidationError(where, { prop: 'profile.gitops.engine', value: g.engine, rule: 'unknown GitOps engine', fix: 'use GitOpsEngine.FLUX or GitOpsEngine.ARGO_CD' });
+      }
+      if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(g.repoUrl ?? '')) {
+        throw new ValidationError(where, { prop: 'profile.gitops.repoUrl', value: g.repoUrl, rule: 'not a Git URL', fix: 'use an https:// or ssh:// URL of the repository the tree is committed to' });
+      }
+      const path = (g.path ?? `dist/${this.name}`).replace(/^\.\//, '').replace(/\/$/, '');
+      this.gitops = { engine: g.engine, repoUrl: g.repoUrl, branch: g.branch ?? 'main', path };
+    }
+    this.externalServices = (props.externalServices ?? []).map((s, i) => {
+      ValidationError.within(where, `profile.externalServices[${i}].name`, () => validateDnsLabel(s.name));
+      ValidationError.within(where, `profile.externalServices[${i}].namespace`, () => validateDnsLabel(s.namespace));
+      if (!s.reason) {
+        throw new ValidationError(where, { prop: `profile.externalServices[${i}].reason`, value: s.reason, rule: 'an external service needs a reason', fix: 'say where it comes from, e.g. "installed by the platform repo"' });
+      }
+      return { ...s, ports: [...s.ports] };
+    });
+  }
+
+  /**
+   * The node named `name`.
+   * @throws ValidationError naming `prop` and the known nodes when there is none.
+   */
+  public node(name: string, scope?: IConstruct | string, prop = 'node'): ClusterNode {
+    const n = this.byName.get(name);
+    if (!n) {
+      const known = [...this.byName.keys()];
+      throw new ValidationError(scope ?? `ClusterProfile(${this.name})`, {
+        prop,
+        value: name,
+        rule: `no node of that name in the ${this.name} profile (nodes: ${known.join(', ')})`,
+        fix: `use one of ${known.map((k) => show(k)).join(', ')}, or add the node to the profile`,
+      });
+    }
+    return n;
+  }
+
+  /** Nodes that carry all of `labels`. */
+  public nodesWithLabels(labels: Record<string, string>): ClusterNode[] {
+    return this.nodes.filter((n) => Object.entries(labels).every(([k, v]) => n.labels[k] === v));
+  }
+}
+
+/** True for a dotted-quad IPv4 address. */
+export function isIpv4(s: string): boolean {
+  const parts = String(s).split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+function ipToInt(ip: string): number {
+  return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/** Parses `a.b.c.d/n`; `undefined` when malformed. */
+export function parseCidr(s: string): { base: number; bits: number } | undefined {
+  const [ip, bits, ...rest] = String(s).split('/');
+  if (rest.length || !isIpv4(ip) || !/^\d{1,2}$/.test(bits ?? '') || Number(bits) > 32) {
+    return undefined;
+  }
+  return { base: ipToInt(ip), bits: Number(bits) };
+}
+
+function cidrContains(c: { base: number; bits: number }, ip: string): boolean {
+  const size = 2 ** (32 - c.bits);
+  const start = Math.floor(c.base / size) * size;
+  const v = ipToInt(ip);
+  return v >= start && v < start + size;
+}
+

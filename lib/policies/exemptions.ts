@@ -1,0 +1,34 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import { AnnotationKeys } from '../core/labels';
+
+const RULE_ID = /^HK-[A-Z]+-\d{2}$/;
+
+/**
+ * Records that `target` (an ApiObject, or a construct whose default child is one) is exempt
+ * from `ruleId`, and why. The exemption is written to the object's
+ * `hardened-homelab.io/exemptions` annotation, so it is visible in the output; the policy
+ * engine reads it back from there.
+ */
+export function addExemption(target: IConstruct, ruleId: string, reason: string): void {
+  const obj = ApiObject.isApiObject(target) ? target : ApiObject.of(target);
+  if (!RULE_ID.test(ruleId)) {
+    throw new ValidationError(target, { prop: 'ruleId', value: ruleId, rule: 'not a rule id', fix: 'use an id such as "HK-SEC-08" (see docs/policies.md)' });
+  }
+  if (typeof reason !== 'string' || reason.trim().length < 10) {
+    throw new ValidationError(target, { prop: `exemptions.${ruleId}`, value: reason, rule: 'an exemption needs a reason of at least 10 characters', fix: 'say why this object cannot follow the rule, e.g. "the device plugin registers its socket in the kubelet dir"' });
+  }
+  const current = obj.metadata.getAnnotations()[AnnotationKeys.EXEMPTIONS];
+  const map: Record<string, string> = current ? JSON.parse(current) : {};
+  map[ruleId] = reason.trim();
+  const sorted = Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+  obj.metadata.addAnnotation(AnnotationKeys.EXEMPTIONS, JSON.stringify(sorted));
+}
+
+/** Adds every `{ ruleId: reason }` entry of `exemptions` to `target` (see {@link addExemption}). */
+export function addExemptions(target: IConstruct, exemptions: Record<string, string> | undefined): void {
+  for (const [id, reason] of Object.entries(exemptions ?? {})) {
+    addExemption(target, id, reason);
+  }
+}
