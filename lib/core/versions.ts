@@ -64,6 +64,8 @@ export const Images = {
   cortexRagValidator: { repository: '10.43.170.72:5000/cortex-rag-validator', tag: '2026.01.15' },
   cortexImplementationWorker: { repository: '10.43.170.72:5000/cortex-implementation-worker', tag: '2026.01.15' },
   gitSync: { repository: 'registry.k8s.io/git-sync/git-sync', tag: 'v4.4.0' },
+  /** Used by the init-copy helper (ConfigMap → writable emptyDir). */
+  busybox: { repository: 'docker.io/library/busybox', tag: '1.36.1' },
 } as const satisfies Record<string, ImageRef>;
 
 /** Pinned upstream charts (installed by the upstream-chart construct). */

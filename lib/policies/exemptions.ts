@@ -19,7 +19,7 @@ export function addExemption(target: IConstruct, ruleId: string, reason: string)
   if (typeof reason !== 'string' || reason.trim().length < 10) {
     throw new ValidationError(target, { prop: `exemptions.${ruleId}`, value: reason, rule: 'an exemption needs a reason of at least 10 characters', fix: 'say why this object cannot follow the rule, e.g. "the device plugin registers its socket in the kubelet dir"' });
   }
-  const current = obj.metadata.getAnnotations()[AnnotationKeys.EXEMPTIONS];
+  const current: string | undefined = obj.metadata.toJson().annotations?.[AnnotationKeys.EXEMPTIONS];
   const map: Record<string, string> = current ? JSON.parse(current) : {};
   map[ruleId] = reason.trim();
   const sorted = Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));

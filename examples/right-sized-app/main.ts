@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { AppSize, AppVolume, AppWorkload, Cluster, Distro, EnvValue, Namespace, Probe } from '../../lib';
+
+/**
+ * A web app and the Redis it uses, in one namespace of a two-node cluster. The app reads
+ * `REDIS_URL` from the Redis object, so the host name cannot be mistyped, and the
+ * NetworkPolicies between them follow from that reference.
+ */
+export function buildRightSizedApp(scope: Construct): Cluster {
+  const cluster = new Cluster(scope, 'example', {
+    profile: {
+      distro: Distro.K3S,
+      version: 'v1.32.5+k3s1',
+      nodes: [
+        { name: 'node-a', allocatable: { cpu: '4', memory: '7Gi' } },
+        { name: 'node-b', allocatable: { cpu: '4', memory: '7Gi' } },
+      ],
+    },
+  });
+  const ns = new Namespace(cluster, 'shop');
+  const redis = new AppWorkload(ns, 'redis', {
+    image: 'docker.io/library/redis:7.2.5-alpine',
+    size: AppSize.SMALL,
+    ports: [{ name: 'redis', port: 6379 }],
+    probes: { readiness: Probe.exec(['redis-cli', 'ping']), liveness: Probe.tcpSocket() },
+    volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '1Gi', storageClassName: 'local-path' }) } },
+  });
+  new AppWorkload(ns, 'web', {
+    image: 'ghcr.io/example/web:1.4.2',
+    size: AppSize.MEDIUM,
+    replicas: 2,
+    ports: [{ name: 'http', port: 8080 }],
+    healthCheck: Probe.httpGet('/healthz'),
+    env: { REDIS_URL: EnvValue.serviceUrl(redis, { scheme: 'redis' }) },
+  });
+  return cluster;
+}

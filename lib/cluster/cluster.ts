@@ -1,0 +1,106 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterProfile, ClusterProfileProps } from '../core/profile';
+import { appBoundaryOf } from '../core/tree';
+import { blockingFindings, evaluatePolicies, formatFinding } from '../policies/engine';
+import { BASELINE_PACK } from '../policies/packs/baseline';
+import { Finding, Manifest, ManifestRecord, PolicyPack } from '../policies/rule';
+import { PriorityClasses } from '../workloads/criticality';
+
+/** Props of {@link Cluster}. */
+export interface ClusterProps {
+  /** The cluster's facts; every construct inside reads them. */
+  readonly profile: ClusterProfileProps;
+  /** Policy packs run on every synth. @default [BASELINE_PACK] */
+  readonly policies?: PolicyPack[];
+}
+
+/** One rendered object of a cluster and where it goes in the GitOps tree. */
+export interface SynthesizedObject extends ManifestRecord {
+  /** The object's construct. */
+  readonly construct: ApiObject;
+  /** Namespace folder: the object's namespace, or `cluster` for cluster-scoped objects. */
+  readonly folder: string;
+  /** App folder inside the namespace folder, when the object belongs to an app. */
+  readonly app?: string;
+}
+
+/** The result of {@link Cluster.synthesize}. */
+export interface ClusterSynthesis {
+  readonly objects: readonly SynthesizedObject[];
+  /** Every policy finding, exempted ones included. */
+  readonly findings: readonly Finding[];
+  /** Construct validation errors and blocking policy findings, formatted. Empty when the synth may be written. */
+  readonly errors: readonly string[];
+}
+
+/** Folder name for cluster-scoped objects. */
+export const CLUSTER_FOLDER = 'cluster';
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'PriorityClass', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'RuntimeClass', 'ClusterIssuer', 'PersistentVolume', 'IngressClass', 'GatewayClass', 'ClusterSecretStore',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CSIDriver', 'VolumeSnapshotClass',
+]);
+
+/**
+ * The root of one cluster: holds its {@link ClusterProfile}, the cluster-scoped objects
+ * (PriorityClasses for the criticality classes) and the policy packs. Create Namespaces
+ * inside it. Policies run on every `app.synth()`, `Testing.synth()` and {@link synthesize}.
+ */
+export class Cluster extends Construct {
+  /** The Cluster that `scope` belongs to. */
+  public static of(scope: IConstruct): Cluster | undefined {
+    for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+      if (s instanceof Cluster) return s;
+    }
+    return undefined;
+  }
+
+  public readonly profile: ClusterProfile;
+  public readonly policies: readonly PolicyPack[];
+  /** Chart for cluster-scoped objects (PriorityClasses, StorageClasses, …). */
+  public readonly clusterChart: Chart;
+
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    super(scope, id);
+    this.profile = new ClusterProfile(id, props.profile, this.node.path);
+    ClusterProfile._attach(this, this.profile);
+    this.policies = props.policies ?? [BASELINE_PACK];
+    this.clusterChart = new Chart(this, CLUSTER_FOLDER, { disableResourceNameHashes: true });
+    new PriorityClasses(this.clusterChart, 'PriorityClasses');
+    this.node.addValidation({ validate: () => blockingFindings(this.evaluate(this.render())).map(formatFinding) });
+  }
+
+  /**
+   * Renders every object of the cluster once, runs construct validations and policies once,
+   * and returns the objects with their tree location, the findings and the blocking errors.
+   */
+  public synthesize(): ClusterSynthesis {
+    const errors: string[] = [];
+    for (const c of this.node.findAll()) {
+      if (c === this) continue;
+      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    }
+    const objects = this.render();
+    const findings = this.evaluate(objects);
+    errors.push(...blockingFindings(findings).map(formatFinding));
+    return { objects, findings, errors };
+  }
+
+  private render(): SynthesizedObject[] {
+    const out: SynthesizedObject[] = [];
+    for (const c of this.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const manifest = c.toJson() as Manifest;
+      const ns = manifest.metadata?.namespace;
+      const folder = ns && !CLUSTER_SCOPED.has(manifest.kind) ? ns : manifest.kind === 'Namespace' ? String(manifest.metadata.name) : CLUSTER_FOLDER;
+      out.push({ manifest, path: c.node.path, construct: c, folder, app: manifest.kind === 'Namespace' ? undefined : appBoundaryOf(c) });
+    }
+    return out;
+  }
+
+  private evaluate(objects: readonly ManifestRecord[]): Finding[] {
+    return evaluatePolicies(objects, this.policies, this.profile);
+  }
+}

@@ -1,0 +1,74 @@
+import { App, Chart } from 'cdk8s';
+import { Application } from '../imports/argoproj.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
+import { ClusterProfile, GitOpsEngine } from '../core/profile';
+import { Manifest } from '../policies/rule';
+
+/** One reconciliation unit of the tree: a folder the GitOps engine applies as a whole. */
+export interface GitOpsUnit {
+  /** Unique, DNS-1123 name of the unit, e.g. `media-sonarr`. */
+  readonly name: string;
+  /** Folder relative to the cluster tree root, e.g. `media/sonarr`. */
+  readonly folder: string;
+  /** Namespace the unit's objects go to (Argo CD destination). @default - cluster-scoped */
+  readonly namespace?: string;
+  /** Units that must be ready first. */
+  readonly dependsOn: readonly string[];
+  /** Argo CD sync wave: cluster-scoped -2, namespaces -1, apps 0. */
+  readonly wave: number;
+}
+
+/** Namespace of the Flux objects the tree ships. */
+export const FLUX_NAMESPACE = 'flux-system';
+/** Namespace of the Argo CD objects the tree ships. */
+export const ARGO_CD_NAMESPACE = 'argocd';
+
+/**
+ * The GitOps engine's own objects for `units`: a Flux Kustomization per unit (prune, wait,
+ * `dependsOn`) or an Argo CD Application per unit (automated prune and self-heal, retry,
+ * sync waves). Rendered from the imported CRD classes; they are not part of the cluster's
+ * construct tree, so the Pulumi engine (which needs no GitOps controller) never sees them.
+ */
+export function gitOpsObjects(profile: ClusterProfile, units: readonly GitOpsUnit[]): Manifest[] {
+  const g = profile.gitops;
+  if (!g) return [];
+  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'gitops', { disableResourceNameHashes: true });
+  for (const u of units) {
+    const path = `./${g.path}/${u.folder}`;
+    if (g.engine === GitOpsEngine.FLUX) {
+      new Kustomization(chart, u.name, {
+        metadata: { name: u.name, namespace: FLUX_NAMESPACE },
+        spec: {
+          interval: '10m',
+          retryInterval: '1m',
+          timeout: '5m',
+          path,
+          prune: true,
+          wait: true,
+          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'flux-system', namespace: FLUX_NAMESPACE },
+          dependsOn: u.dependsOn.length ? u.dependsOn.map((name) => ({ name })) : undefined,
+        },
+      });
+    } else {
+      new Application(chart, u.name, {
+        metadata: {
+          name: u.name,
+          namespace: ARGO_CD_NAMESPACE,
+          annotations: { 'argocd.argoproj.io/sync-wave': String(u.wave) },
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: 'default',
+          source: { repoUrl: g.repoUrl, targetRevision: g.branch, path: path.slice(2) },
+          destination: { server: 'https://kubernetes.default.svc', namespace: u.namespace },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+            syncOptions: ['PruneLast=true', 'ServerSideApply=true'],
+          },
+        },
+      });
+    }
+  }
+  return chart.toJson() as Manifest[];
+}

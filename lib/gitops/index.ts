@@ -1,0 +1,4 @@
+export * from './engine-objects';
+export * from './tree';
+export * from './report';
+export * from './write';

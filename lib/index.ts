@@ -1,0 +1,12 @@
+// core
+export * from './core';
+// patterns
+export * from './workloads';
+export * from './storage';
+// policies
+export * from './policies';
+// cluster root and output
+export * from './cluster';
+export * from './gitops';
+// Kubernetes 1.29 L1 classes
+export { k8s } from 'cdk8s-plus-29';

@@ -1,0 +1,181 @@
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-29';
+import { Construct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import { MANAGED_BY, LabelKeys } from '../core/labels';
+import { validateDnsLabel } from '../core/names';
+import { ClusterProfile } from '../core/profile';
+import { Cpu, Memory } from '../core/quantity';
+import { AppWorkload } from './app-workload';
+
+/** Explicit namespace ResourceQuota figures. */
+export interface NamespaceQuota {
+  /** `requests.cpu`. */
+  readonly cpu: string;
+  /** `requests.memory`. */
+  readonly memory: string;
+  /** `limits.memory`. */
+  readonly memoryLimit: string;
+  /** `pods`. @default - not limited */
+  readonly pods?: number;
+}
+
+/** The namespace LimitRange (defaults for containers that do not say, and bounds). */
+export interface NamespaceLimits {
+  /** Default CPU request. @default '50m' */
+  readonly defaultCpu?: string;
+  /** Default memory request. @default '64Mi' */
+  readonly defaultMemory?: string;
+  /** Default memory limit. @default '256Mi' */
+  readonly defaultMemoryLimit?: string;
+  /** Largest memory limit/request ratio a container may have. @default 4 */
+  readonly maxMemoryRatio?: number;
+}
+
+/** Props of {@link Namespace}. */
+export interface NamespaceProps {
+  /**
+   * The ResourceQuota. By default it is derived from the apps in the namespace: their total
+   * requests and memory limits plus `quotaHeadroom`, so the quota always admits what this
+   * program deploys and stops what is added by hand.
+   * @default - derived from the apps
+   */
+  readonly quota?: NamespaceQuota;
+  /** Share added on top of the apps' totals for a derived quota. @default 0.25 */
+  readonly quotaHeadroom?: number;
+  /** @default - see NamespaceLimits */
+  readonly limits?: NamespaceLimits;
+  /** Pod Security admission level enforced. @default 'restricted' */
+  readonly podSecurity?: 'restricted' | 'baseline' | 'privileged';
+  /** Extra namespace labels. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A namespace and its guard rails: the Namespace (Pod Security `restricted`), a ResourceQuota,
+ * a LimitRange, a default-deny NetworkPolicy for both directions and an egress rule for DNS.
+ * It is a cdk8s Chart: everything created inside it lands in this namespace, and apps inside
+ * add their own allow rules.
+ */
+export class Namespace extends Chart {
+  /** The namespace name (the construct id). */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
+    const name = ValidationError.within(`${scope.node.path}/${id}`, 'id', () => validateDnsLabel(id));
+    super(scope, id, { namespace: name, disableResourceNameHashes: true });
+    this.name = name;
+    ClusterProfile.of(this);
+    if (name === 'default' || name.startsWith('kube-')) {
+      throw new ValidationError(this, { prop: 'id', value: name, rule: 'apps do not belong in default or kube-* namespaces', fix: 'name the namespace after what runs in it, e.g. "media"' });
+    }
+    const headroom = props.quotaHeadroom ?? 0.25;
+    if (!(headroom >= 0 && headroom <= 10)) {
+      throw new ValidationError(this, { prop: 'quotaHeadroom', value: props.quotaHeadroom, rule: 'must be a share from 0 to 10', fix: 'use e.g. 0.25 for 25% on top of the apps\' totals' });
+    }
+    const level = props.podSecurity ?? 'restricted';
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/metadata.name': name,
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          [LabelKeys.MANAGED_BY]: MANAGED_BY,
+          ...(props.labels ?? {}),
+        },
+      },
+    });
+
+    const quota = props.quota ? this.parseQuota(props.quota) : undefined;
+    new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      metadata: { name: 'compute' },
+      spec: {
+        hard: Lazy.any({
+          produce: () => {
+            const q = quota ?? this.derivedQuota(headroom);
+            const hard: Record<string, k8s.Quantity> = {
+              'requests.cpu': k8s.Quantity.fromString(q.cpu.toString()),
+              'requests.memory': k8s.Quantity.fromString(q.memory.toString()),
+              'limits.memory': k8s.Quantity.fromString(q.memoryLimit.toString()),
+            };
+            if (q.pods !== undefined) hard.pods = k8s.Quantity.fromNumber(q.pods);
+            return hard;
+          },
+        }) as any,
+      },
+    });
+
+    const l = props.limits ?? {};
+    const ratio = l.maxMemoryRatio ?? 4;
+    if (!(ratio >= 1)) {
+      throw new ValidationError(this, { prop: 'limits.maxMemoryRatio', value: l.maxMemoryRatio, rule: 'a limit/request ratio below 1 rejects every container', fix: 'use 1 (limit = request) or more' });
+    }
+    const defaultCpu = ValidationError.within(this, 'limits.defaultCpu', () => Cpu.parse(l.defaultCpu ?? '50m'));
+    const defaultMemory = ValidationError.within(this, 'limits.defaultMemory', () => Memory.parse(l.defaultMemory ?? '64Mi'));
+    const defaultMemoryLimit = ValidationError.within(this, 'limits.defaultMemoryLimit', () => Memory.parse(l.defaultMemoryLimit ?? '256Mi'));
+    new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: { name: 'container-defaults' },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: k8s.Quantity.fromString(defaultCpu.toString()), memory: k8s.Quantity.fromString(defaultMemory.toString()) },
+          default: { memory: k8s.Quantity.fromString(defaultMemoryLimit.toString()) },
+          maxLimitRequestRatio: { memory: k8s.Quantity.fromString(String(ratio)) },
+        }],
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+        }],
+      },
+    });
+  }
+
+  /** The apps defined in this namespace. */
+  public get workloads(): AppWorkload[] {
+    return this.node.findAll().filter((c): c is AppWorkload => c instanceof AppWorkload);
+  }
+
+  private parseQuota(q: NamespaceQuota) {
+    return {
+      cpu: ValidationError.within(this, 'quota.cpu', () => Cpu.parse(q.cpu)),
+      memory: ValidationError.within(this, 'quota.memory', () => Memory.parse(q.memory)),
+      memoryLimit: ValidationError.within(this, 'quota.memoryLimit', () => Memory.parse(q.memoryLimit)),
+      pods: q.pods,
+    };
+  }
+
+  private derivedQuota(headroom: number) {
+    let cpu = 0;
+    let memory = 0;
+    let memoryLimit = 0;
+    for (const app of this.workloads) {
+      const n = Math.max(app.replicas, 1);
+      cpu += app.resources.cpu.millis * n;
+      memory += app.resources.memory.bytes * n;
+      memoryLimit += app.resources.memoryLimit.bytes * n;
+    }
+    // round up to 50m CPU and 64Mi memory so small edits do not churn the quota
+    const up = (v: number, step: number) => Math.max(step, Math.ceil((v * (1 + headroom)) / step) * step);
+    return {
+      cpu: Cpu.millis(up(cpu, 50)),
+      memory: Memory.fromBytes(up(memory, 64 * 2 ** 20)),
+      memoryLimit: Memory.fromBytes(up(memoryLimit, 64 * 2 ** 20)),
+      pods: undefined as number | undefined,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import { ClusterProfile } from '../core/profile';
+
+/** One port of a Service. */
+export interface ServicePortRef {
+  readonly name?: string;
+  readonly port: number;
+}
+
+/**
+ * A Service that other apps reference by object, never by a hand-typed host name: the
+ * `redis` vs `redis-queue` mistake of the cortex cluster cannot be written.
+ * Implemented by {@link AppWorkload} and by {@link ExternalService}.
+ */
+export interface IServiceEndpoint {
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly servicePorts: readonly ServicePortRef[];
+  /** Pod labels behind the Service, when synthesized here (used for NetworkPolicy peers). */
+  readonly podSelector?: Readonly<Record<string, string>>;
+}
+
+/** `name.namespace.svc.cluster.local`. */
+export function serviceHost(s: IServiceEndpoint): string {
+  return `${s.serviceName}.${s.namespace}.svc.cluster.local`;
+}
+
+/**
+ * The port of `s` named `name` (or its only/first port when `name` is omitted).
+ * @throws ValidationError when there is no such port
+ */
+export function servicePort(s: IServiceEndpoint, name?: string, scope?: IConstruct): number {
+  if (s.servicePorts.length === 0) {
+    throw new ValidationError(scope ?? `${s.namespace}/${s.serviceName}`, { prop: 'port', value: name, rule: `Service ${s.serviceName}.${s.namespace} has no ports`, fix: 'give the referenced app a port' });
+  }
+  if (name === undefined) {
+    return s.servicePorts[0].port;
+  }
+  const p = s.servicePorts.find((x) => x.name === name);
+  if (!p) {
+    throw new ValidationError(scope ?? `${s.namespace}/${s.serviceName}`, {
+      prop: 'port', value: name,
+      rule: `Service ${s.serviceName}.${s.namespace} has no port of that name (ports: ${s.servicePorts.map((x) => x.name ?? x.port).join(', ')})`,
+      fix: `use one of ${s.servicePorts.map((x) => JSON.stringify(x.name ?? String(x.port))).join(', ')}`,
+    });
+  }
+  return p.port;
+}
+
+/**
+ * A Service that exists in the cluster but is not synthesized by this program. It must be
+ * declared in the cluster profile's `externalServices`, so that references to it are checked
+ * like references to synthesized Services.
+ */
+export class ExternalService implements IServiceEndpoint {
+  /**
+   * The external service `name` in `namespace`, as declared in the profile.
+   * @throws ValidationError naming the declared external services when it is not declared
+   */
+  public static fromProfile(scope: IConstruct, namespace: string, name: string): ExternalService {
+    const profile = ClusterProfile.of(scope);
+    const found = profile.externalServices.find((s) => s.name === name && s.namespace === namespace);
+    if (!found) {
+      const known = profile.externalServices.map((s) => `${s.name}.${s.namespace}`);
+      throw new ValidationError(scope, {
+        prop: 'externalService', value: `${name}.${namespace}`,
+        rule: `not declared in the ${profile.name} profile's externalServices${known.length ? ` (declared: ${known.join(', ')})` : ''}`,
+        fix: `add { name: '${name}', namespace: '${namespace}', ports: [...], reason: '...' } to profile.externalServices, or reference the synthesized app object`,
+      });
+    }
+    return new ExternalService(found.name, found.namespace, found.ports.map((port) => ({ port })));
+  }
+
+  private constructor(public readonly serviceName: string, public readonly namespace: string, public readonly servicePorts: readonly ServicePortRef[]) {}
+}

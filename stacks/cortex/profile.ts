@@ -1,0 +1,32 @@
+import { ClusterProfileProps, Distro, GitOpsEngine, NodeRole, TaintEffect } from '../../lib';
+
+const ALLOCATABLE = { cpu: '6', memory: '5929Mi' };
+const CRITICAL_ADDONS_ONLY = [{ key: 'CriticalAddonsOnly', value: 'true', effect: TaintEffect.NO_EXECUTE }];
+
+/**
+ * The cortex cluster (ry-ops/cortex-gitops at the seed date): K3s, three servers and four
+ * workers of about 6 CPU / 6 GB each with 5929Mi allocatable memory (seed 000's node table).
+ * Two of the three servers carry the `CriticalAddonsOnly` taint, as the seed reports; the
+ * third (k3s-master03) takes ordinary pods.
+ */
+export const cortexProfile: ClusterProfileProps = {
+  distro: Distro.K3S,
+  version: 'v1.31.4+k3s1',
+  kubeletRootDir: '/var/lib/kubelet',
+  nodes: [
+    { name: 'k3s-master01', role: NodeRole.CONTROL_PLANE, allocatable: ALLOCATABLE, taints: CRITICAL_ADDONS_ONLY },
+    { name: 'k3s-master02', role: NodeRole.CONTROL_PLANE, allocatable: ALLOCATABLE, taints: CRITICAL_ADDONS_ONLY },
+    { name: 'k3s-master03', role: NodeRole.CONTROL_PLANE, allocatable: ALLOCATABLE },
+    { name: 'k3s-worker01', allocatable: ALLOCATABLE },
+    { name: 'k3s-worker02', allocatable: ALLOCATABLE },
+    { name: 'k3s-worker03', allocatable: ALLOCATABLE },
+    { name: 'k3s-worker04', allocatable: ALLOCATABLE },
+  ],
+  domain: 'ry-ops.dev',
+  gitops: { engine: GitOpsEngine.ARGO_CD, repoUrl: 'https://github.com/ry-ops/cortex-gitops', branch: 'main', path: 'dist/cortex' },
+  externalServices: [
+    { name: 'llmd-service', namespace: 'cortex', ports: [8000], reason: 'referenced by moe-router; no manifest exists in the cortex repos (seed-repos §2.1)' },
+    { name: 'youtube-ingestion', namespace: 'cortex', ports: [8080], reason: 'cortex namespace workload not yet synthesized by this stack (issue: whole clusters)' },
+    { name: 'prometheus', namespace: 'monitoring', ports: [9090], reason: 'installed by the cortex platform repo, not by cortex-gitops' },
+  ],
+};

@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import { AppWorkload, Images, NfsVolume, Namespace, Probe, imageReference } from '../../lib';
+import { NFS_SERVER } from './profile';
+
+/** uid/gid that owns the app config directories on the R730 NFS exports (PUID/PGID 1000 in the real cluster). */
+const MEDIA_IDS = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
+
+interface MediaApp {
+  readonly image: string;
+  readonly port: number;
+  readonly health?: Probe;
+  readonly resources: { cpu: string; memory: string; memoryLimit: string };
+  readonly nodes?: string[];
+  readonly writablePaths?: string[];
+  readonly data?: boolean;
+}
+
+/**
+ * The media namespace: the *arr apps, the download client, request manager and media servers,
+ * each with its config on an NFS export of the R730 and the 30 TiB library mounted at `/data`.
+ *
+ * What differs from the real cluster: rootless images instead of linuxserver's (which need root),
+ * non-root with a read-only root filesystem, probes on every app, no CPU limits (requests kept),
+ * Plex actually deployed (the real kustomization left it out), no NodePort services.
+ */
+export class MediaNamespace extends Namespace {
+  public readonly apps: Record<string, AppWorkload> = {};
+
+  constructor(scope: Construct) {
+    super(scope, 'media');
+    const library = new NfsVolume(this, 'media-library', { server: NFS_SERVER, path: '/mnt/rust/media', size: '30Ti' });
+
+    const apps: Record<string, MediaApp> = {
+      jellyfin: { image: imageReference(Images.jellyfin), port: 8096, health: Probe.httpGet('/health'), resources: { cpu: '1', memory: '2Gi', memoryLimit: '8Gi' }, nodes: ['k3s1'], writablePaths: ['/cache', '/transcode'], data: true },
+      plex: { image: imageReference(Images.plex), port: 32400, health: Probe.httpGet('/identity'), resources: { cpu: '1', memory: '2Gi', memoryLimit: '6Gi' }, nodes: ['k3s1', 'k3s2'], writablePaths: ['/transcode'], data: true },
+      sonarr: { image: imageReference(Images.sonarr), port: 8989, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
+      radarr: { image: imageReference(Images.radarr), port: 7878, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
+      lidarr: { image: imageReference(Images.lidarr), port: 8686, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
+      prowlarr: { image: imageReference(Images.prowlarr), port: 9696, health: Probe.httpGet('/ping'), resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' } },
+      bazarr: { image: imageReference(Images.bazarr), port: 6767, resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' }, data: true },
+      whisparr: { image: imageReference(Images.whisparr), port: 6969, health: Probe.httpGet('/ping'), resources: { cpu: '200m', memory: '1Gi', memoryLimit: '4Gi' }, nodes: ['k3s3'], data: true },
+      sabnzbd: { image: imageReference(Images.sabnzbd), port: 8080, health: Probe.httpGet('/api?mode=version'), resources: { cpu: '2', memory: '1Gi', memoryLimit: '4Gi' }, nodes: ['k3s1', 'k3s2'], writablePaths: ['/incomplete-downloads'], data: true },
+      overseerr: { image: imageReference(Images.overseerr), port: 5055, health: Probe.httpGet('/api/v1/status'), resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' } },
+    };
+
+    for (const [name, a] of Object.entries(apps)) {
+      const config = new NfsVolume(this, `${name}-config`, { server: NFS_SERVER, path: `/mnt/nvme_storage/${name}`, size: '1Gi' });
+      this.apps[name] = new AppWorkload(this, name, {
+        image: a.image,
+        resources: a.resources,
+        ports: [{ name: 'http', port: a.port }],
+        healthCheck: a.health,
+        security: MEDIA_IDS,
+        nodes: a.nodes,
+        writablePaths: a.writablePaths,
+        internetEgress: true,
+        partOf: 'media',
+        env: { TZ: 'America/New_York' },
+        volumes: {
+          config: { mountPath: '/config', source: config.volume },
+          ...(a.data ? { data: { mountPath: '/data', source: library.volume } } : {}),
+        },
+      });
+    }
+
+    // who talks to whom (configured in the apps' UIs; the NetworkPolicies follow from these)
+    const { sonarr, radarr, lidarr, whisparr, prowlarr, sabnzbd, bazarr, overseerr } = this.apps;
+    for (const arr of [sonarr, radarr, lidarr, whisparr]) {
+      arr.connectTo(sabnzbd, 8080);
+      prowlarr.connectTo(arr, arr.ports[0].port);
+    }
+    for (const arr of [sonarr, radarr]) {
+      bazarr.connectTo(arr, arr.ports[0].port);
+      overseerr.connectTo(arr, arr.ports[0].port);
+    }
+  }
+}
