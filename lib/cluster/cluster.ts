@@ -101,6 +101,7 @@ export class Cluster extends Construct {
   }
 
   private evaluate(objects: readonly ManifestRecord[]): Finding[] {
-    return evaluatePolicies(objects, this.policies, this.profile);
+    // no packs, no judgement (exemptions are not checked against an empty rule set either)
+    return this.policies.length ? evaluatePolicies(objects, this.policies, this.profile) : [];
   }
 }

@@ -5,3 +5,4 @@ export * from './exemptions';
 export * from './packs/baseline';
 export * from './rules/workload';
 export * from './rules/cluster';
+export * from './rules/capacity';

@@ -32,14 +32,14 @@ export function serviceHost(s: IServiceEndpoint): string {
  */
 export function servicePort(s: IServiceEndpoint, name?: string, scope?: IConstruct): number {
   if (s.servicePorts.length === 0) {
-    throw new ValidationError(scope ?? `${s.namespace}/${s.serviceName}`, { prop: 'port', value: name, rule: `Service ${s.serviceName}.${s.namespace} has no ports`, fix: 'give the referenced app a port' });
+    throw new ValidationError(scope, { prop: 'port', value: name, rule: `Service ${s.serviceName}.${s.namespace} has no ports`, fix: 'give the referenced app a port' });
   }
   if (name === undefined) {
     return s.servicePorts[0].port;
   }
   const p = s.servicePorts.find((x) => x.name === name);
   if (!p) {
-    throw new ValidationError(scope ?? `${s.namespace}/${s.serviceName}`, {
+    throw new ValidationError(scope, {
       prop: 'port', value: name,
       rule: `Service ${s.serviceName}.${s.namespace} has no port of that name (ports: ${s.servicePorts.map((x) => x.name ?? x.port).join(', ')})`,
       fix: `use one of ${s.servicePorts.map((x) => JSON.stringify(x.name ?? String(x.port))).join(', ')}`,

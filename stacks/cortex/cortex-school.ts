@@ -87,6 +87,7 @@ export class CortexSchoolNamespace extends Namespace {
 
     const healthMonitor = new AppWorkload(this, 'health-monitor', {
       image: imageReference(Images.cortexHealthMonitor), resources: AFTER['health-monitor'], ports: HTTP, healthCheck: HEALTH, internetEgress: true, apiAccess: true, partOf: 'cortex-school',
+      exemptions: { 'HK-SEC-20': 'watches pods and deployments of its namespace through the Kubernetes API (Role health-monitor)' },
       env: {
         ...redis,
         PROMETHEUS_URL: EnvValue.serviceUrl(ExternalService.fromProfile(this, 'monitoring', 'prometheus')),

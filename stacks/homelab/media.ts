@@ -37,7 +37,7 @@ export class MediaNamespace extends Namespace {
       radarr: { image: imageReference(Images.radarr), port: 7878, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
       lidarr: { image: imageReference(Images.lidarr), port: 8686, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
       prowlarr: { image: imageReference(Images.prowlarr), port: 9696, health: Probe.httpGet('/ping'), resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' } },
-      bazarr: { image: imageReference(Images.bazarr), port: 6767, resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' }, data: true },
+      bazarr: { image: imageReference(Images.bazarr), port: 6767, health: Probe.httpGet('/api/system/ping'), resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' }, data: true },
       whisparr: { image: imageReference(Images.whisparr), port: 6969, health: Probe.httpGet('/ping'), resources: { cpu: '200m', memory: '1Gi', memoryLimit: '4Gi' }, nodes: ['k3s3'], data: true },
       sabnzbd: { image: imageReference(Images.sabnzbd), port: 8080, health: Probe.httpGet('/api?mode=version'), resources: { cpu: '2', memory: '1Gi', memoryLimit: '4Gi' }, nodes: ['k3s1', 'k3s2'], writablePaths: ['/incomplete-downloads'], data: true },
       overseerr: { image: imageReference(Images.overseerr), port: 5055, health: Probe.httpGet('/api/v1/status'), resources: { cpu: '100m', memory: '256Mi', memoryLimit: '1Gi' } },

@@ -1,4 +1,5 @@
 import { PolicyPack } from '../rule';
+import { CAPACITY_RULES } from '../rules/capacity';
 import { CLUSTER_RULES } from '../rules/cluster';
 import { WORKLOAD_RULES } from '../rules/workload';
 
@@ -9,5 +10,5 @@ import { WORKLOAD_RULES } from '../rules/workload';
  */
 export const BASELINE_PACK: PolicyPack = {
   name: 'baseline',
-  rules: [...WORKLOAD_RULES, ...CLUSTER_RULES],
+  rules: [...WORKLOAD_RULES, ...CLUSTER_RULES, ...CAPACITY_RULES],
 };

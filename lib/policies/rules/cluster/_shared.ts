@@ -71,16 +71,6 @@ export class PodIndex {
     }
   }
 
-  /** Pod templates of `namespace`, in object order. */
-  public inNamespace(namespace: string): readonly PodTemplateRef[] {
-    return this.namespaces.get(namespace)?.all ?? [];
-  }
-
-  /** Namespaces that hold at least one pod template. */
-  public namespaceNames(): string[] {
-    return [...this.namespaces.keys()];
-  }
-
   /** Pod templates of `namespace` that a LabelSelector selects (`undefined` selects none, `{}` all). */
   public select(namespace: string, selector: any): PodTemplateRef[] {
     if (!selector) return [];

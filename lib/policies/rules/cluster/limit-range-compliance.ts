@@ -103,7 +103,8 @@ function judge(ref: ContainerRef, resource: Resource, lr: ContainerLimits): { me
     } else if (bound !== undefined && request.value !== undefined && limit.value !== undefined && request.value > 0) {
       const observed = limit.value / request.value;
       if (observed > bound + 1e-9) {
-        const source = limit.defaulted ? ` (${show('limit', limit)})` : request.defaulted ? ` (${show('request', request)})` : '';
+        const source = limit.defaulted ? ` (limit ${limit.text} is the LimitRange default)`
+          : request.defaulted ? ` (request ${request.text} is the LimitRange defaultRequest)` : '';
         out.push({
           message: `${who} ${resource} limit/request ratio ${formatNumber(observed)}${source} exceeds the LimitRange ${lr.name} `
             + `maxLimitRequestRatio ${ratio} ${REJECTED}`,

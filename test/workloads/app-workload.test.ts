@@ -1,0 +1,336 @@
+import { ApiObject } from 'cdk8s';
+import { AccessMode, AppSize, AppVolume, AppWorkload, Criticality, EnvValue, ExternalService, Probe, WorkloadKind } from '../../lib';
+import { errorOf, one, synth, testNamespace } from '../helpers';
+
+const IMAGE = 'ghcr.io/example/app:1.2.3';
+
+describe('AppWorkload defaults', () => {
+  const ns = testNamespace();
+  const app = new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }] });
+  const objs = synth(ns);
+  const dep = one(objs, 'Deployment', 'web');
+  const pod = dep.spec.template.spec;
+  const c = pod.containers[0];
+
+  test('synthesizes a Deployment, ServiceAccount, Service and NetworkPolicy, and no PDB for one replica', () => {
+    expect(objs.filter((o) => o.metadata.name === 'web').map((o) => o.kind).sort())
+      .toEqual(['Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    expect(dep.metadata.namespace).toBe('apps');
+    expect(dep.spec.replicas).toBe(1);
+  });
+
+  test('requests and memory limit come from the size preset, with no CPU limit', () => {
+    expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(app.resources.memory.bytes).toBe(128 * 2 ** 20);
+  });
+
+  test('runs restricted: non-root, read-only root, no escalation, drop ALL, seccomp RuntimeDefault', () => {
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, privileged: false, capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('turns off service links and the ServiceAccount token, and sets the standard priority class', () => {
+    expect(pod.enableServiceLinks).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(one(objs, 'ServiceAccount', 'web').automountServiceAccountToken).toBe(false);
+    expect(pod.serviceAccountName).toBe('web');
+    expect(pod.priorityClassName).toBe('workload-standard');
+  });
+
+  test('mounts an emptyDir at /tmp', () => {
+    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }]);
+  });
+
+  test('probes: TCP startup and readiness on the primary port, no liveness without a health check', () => {
+    expect(c.startupProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 });
+    expect(c.readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 });
+    expect(c.livenessProbe).toBeUndefined();
+  });
+
+  test('the Service selects the pods by name and targets the named port', () => {
+    const svc = one(objs, 'Service', 'web');
+    expect(svc.spec).toEqual({ type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] });
+  });
+
+  test('rolls out one new pod before removing an old one', () => {
+    expect(dep.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+
+  test('labels carry the recommended keys and the image tag as version', () => {
+    expect(dep.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/version': '1.2.3', 'app.kubernetes.io/managed-by': 'hardened-homelab',
+    });
+  });
+
+  test('the NetworkPolicy covers both directions and allows nothing by itself', () => {
+    expect(one(objs, 'NetworkPolicy', 'web').spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
+  });
+
+  test('the controller is the default child', () => {
+    expect(ApiObject.of(app).kind).toBe('Deployment');
+  });
+});
+
+describe('AppWorkload props', () => {
+  test('a health check drives startup and readiness, and liveness becomes a TCP check', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], healthCheck: Probe.httpGet('/ping') });
+    const c = one(synth(ns), 'Deployment').spec.template.spec.containers[0];
+    expect(c.startupProbe).toEqual({ httpGet: { path: '/ping', port: 'http', scheme: 'HTTP' }, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/ping', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 });
+    expect(c.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 3 });
+  });
+
+  test('explicit resources with a CPU limit', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, resources: { cpu: '50m', memory: '128Mi', memoryLimit: '512Mi', cpuLimit: '500m' } });
+    expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  test('replicas > 1 add a PodDisruptionBudget and a hostname spread', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, replicas: 3, ports: [{ name: 'http', port: 8080 }] });
+    const objs = synth(ns);
+    expect(one(objs, 'PodDisruptionBudget', 'web').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(one(objs, 'Deployment').spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } } },
+    ]);
+  });
+
+  test('a single replica on a ReadWriteOnce claim uses Recreate and gets its claim', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'db', { image: IMAGE, size: AppSize.SMALL, volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'longhorn' }) } } });
+    const objs = synth(ns);
+    expect(one(objs, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(one(objs, 'PersistentVolumeClaim', 'db-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'longhorn', resources: { requests: { storage: '10Gi' } } });
+    expect(one(objs, 'Deployment').spec.template.spec.volumes[0]).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'db-data' } });
+  });
+
+  test('a ReadWriteMany claim keeps the rolling update', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, volumes: { media: { mountPath: '/data', source: AppVolume.existingClaim('media', { accessMode: AccessMode.READ_WRITE_MANY }), readOnly: true } } });
+    const dep = one(synth(ns), 'Deployment');
+    expect(dep.spec.strategy.type).toBe('RollingUpdate');
+    expect(dep.spec.template.spec.volumes[0]).toEqual({ name: 'media', persistentVolumeClaim: { claimName: 'media', readOnly: true } });
+  });
+
+  test('a StatefulSet gets a headless Service and volumeClaimTemplates', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'qdrant', {
+      kind: WorkloadKind.STATEFUL_SET, image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 6333 }],
+      volumes: { storage: { mountPath: '/qdrant/storage', source: AppVolume.newClaim({ size: '20Gi', storageClassName: 'longhorn' }) } },
+    });
+    const objs = synth(ns);
+    const sts = one(objs, 'StatefulSet', 'qdrant');
+    expect(sts.spec.serviceName).toBe('qdrant-headless');
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, t.spec.resources.requests.storage])).toEqual([['storage', '20Gi']]);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(one(objs, 'Service', 'qdrant-headless').spec.clusterIP).toBe('None');
+    expect(objs.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+  });
+
+  test('criticality sets the priority class', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'a', { image: IMAGE, size: AppSize.SMALL, criticality: Criticality.CRITICAL });
+    new AppWorkload(ns, 'b', { image: IMAGE, size: AppSize.SMALL, criticality: Criticality.OPTIONAL });
+    const objs = synth(ns);
+    expect(one(objs, 'Deployment', 'a').spec.template.spec.priorityClassName).toBe('workload-critical');
+    expect(one(objs, 'Deployment', 'b').spec.template.spec.priorityClassName).toBe('workload-optional');
+  });
+
+  test('apiAccess mounts the token', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'op', { image: IMAGE, size: AppSize.SMALL, apiAccess: true });
+    const objs = synth(ns);
+    expect(one(objs, 'Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(one(objs, 'ServiceAccount').automountServiceAccountToken).toBe(true);
+  });
+
+  test('config files are mounted read-only from a ConfigMap', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, config: { main: { mountPath: '/etc/web', files: { 'web.yaml': 'a: 1\n' } } } });
+    const objs = synth(ns);
+    expect(one(objs, 'ConfigMap', 'web-main').data).toEqual({ 'web.yaml': 'a: 1\n' });
+    const pod = one(objs, 'Deployment').spec.template.spec;
+    expect(pod.containers[0].volumeMounts[0]).toEqual({ name: 'config-main', mountPath: '/etc/web', readOnly: true });
+    expect(pod.initContainers).toBeUndefined();
+  });
+
+  test('writable config is copied by an init container into an emptyDir owned by the app user', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'vault', { image: IMAGE, size: AppSize.SMALL, config: { main: { mountPath: '/vault/config', files: { 'v.hcl': 'x = 1' }, writable: true } } });
+    const pod = one(synth(ns), 'Deployment').spec.template.spec;
+    expect(pod.initContainers).toHaveLength(1);
+    expect(pod.initContainers[0].command).toEqual(['cp', '-rL', '/config-source/.', '/config-target/']);
+    expect(pod.initContainers[0].image).toBe('docker.io/library/busybox:1.36.1');
+    expect(pod.initContainers[0].securityContext.runAsUser).toBe(10001);
+    expect(pod.initContainers[0].volumeMounts).toEqual([{ name: 'config-main', mountPath: '/config-source', readOnly: true }, { name: 'config-main-rw', mountPath: '/config-target' }]);
+    expect(pod.containers[0].volumeMounts[0]).toEqual({ name: 'config-main-rw', mountPath: '/vault/config' });
+  });
+
+  test('typed service references render host, port and URL, and open the NetworkPolicies both ways', () => {
+    const ns = testNamespace();
+    const redis = new AppWorkload(ns, 'redis-queue', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'redis', port: 6379 }] });
+    new AppWorkload(ns, 'worker', {
+      image: IMAGE, size: AppSize.SMALL,
+      env: { REDIS_HOST: EnvValue.serviceHost(redis), REDIS_PORT: EnvValue.servicePort(redis, 'redis'), REDIS_URL: EnvValue.serviceUrl(redis, { scheme: 'redis', path: '/0' }), PROM: EnvValue.serviceUrl(ExternalService.fromProfile(ns, 'monitoring', 'prometheus')) },
+    });
+    const objs = synth(ns);
+    expect(one(objs, 'Deployment', 'worker').spec.template.spec.containers[0].env).toEqual([
+      { name: 'REDIS_HOST', value: 'redis-queue.apps.svc.cluster.local' },
+      { name: 'REDIS_PORT', value: '6379' },
+      { name: 'REDIS_URL', value: 'redis://redis-queue.apps.svc.cluster.local:6379/0' },
+      { name: 'PROM', value: 'http://prometheus.monitoring.svc.cluster.local:9090' },
+    ]);
+    const workerSel = { 'app.kubernetes.io/name': 'worker', 'app.kubernetes.io/instance': 'worker' };
+    const redisSel = { 'app.kubernetes.io/name': 'redis-queue', 'app.kubernetes.io/instance': 'redis-queue' };
+    expect(one(objs, 'NetworkPolicy', 'worker').spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: redisSel } }], ports: [{ port: 6379, protocol: 'TCP' }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9090, protocol: 'TCP' }] },
+    ]);
+    expect(one(objs, 'NetworkPolicy', 'redis-queue').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } }, podSelector: { matchLabels: workerSel } }], ports: [{ port: 6379, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('secrets are referenced, never inlined', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, env: { TOKEN: EnvValue.fromSecret('gh', 'token', true) } });
+    expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toEqual([{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'gh', key: 'token', optional: true } } }]);
+  });
+
+  test('nodes pin the pods with required node affinity; internetEgress opens public egress only', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, nodes: ['worker1'], internetEgress: true });
+    const objs = synth(ns);
+    expect(one(objs, 'Deployment').spec.template.spec.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker1'] }] }] } } });
+    expect(one(objs, 'NetworkPolicy', 'web').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }] }]);
+  });
+
+  test('exemptions are written to the controller annotation', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, exemptions: { 'HK-SEC-20': 'talks to the API for leader election' } });
+    expect(one(synth(ns), 'Deployment').metadata.annotations).toEqual({ 'hardened-homelab.io/exemptions': '{"HK-SEC-20":"talks to the API for leader election"}' });
+  });
+});
+
+describe('AppWorkload errors', () => {
+  const make = (props: any, id = 'web') => () => new AppWorkload(testNamespace(), id, { image: IMAGE, size: AppSize.SMALL, ...props });
+
+  test('throws without size or resources (no cdk8s-plus 1 CPU / 512Mi defaults)', () => {
+    expect(errorOf(() => new AppWorkload(testNamespace(), 'web', { image: IMAGE }))).toBe(
+      '[test/apps/web] size/resources = undefined: exactly one of size and resources is required: requests and the memory limit are always explicit (cdk8s-plus would default to 1 CPU / 512Mi, which starved the cortex cluster). Fix: pass size: AppSize.SMALL (or another preset), or resources: { cpu, memory, memoryLimit }');
+  });
+
+  test('throws when both size and resources are given', () => {
+    expect(errorOf(make({ resources: { cpu: '1', memory: '1Gi', memoryLimit: '1Gi' } }))).toMatch(/^\[test\/apps\/web\] size\/resources = "both given": exactly one of size and resources is required/);
+  });
+
+  test('throws on a memory unit that is not Kubernetes\'', () => {
+    expect(errorOf(make({ size: undefined, resources: { cpu: '100m', memory: '512Mb', memoryLimit: '1Gi' } }))).toBe(
+      '[test/apps/web] resources.memory = "512Mb": "Mb" is not a Kubernetes memory unit. Fix: did you mean "512Mi"?');
+  });
+
+  test('throws on a memory limit below the request', () => {
+    expect(errorOf(make({ size: undefined, resources: { cpu: '100m', memory: '1Gi', memoryLimit: '512Mi' } }))).toBe(
+      '[test/apps/web] resources.memoryLimit = "512Mi": the memory limit is below the request 1Gi. Fix: set memoryLimit to at least "1Gi"');
+  });
+
+  test('throws on a CPU limit below the request', () => {
+    expect(errorOf(make({ size: undefined, resources: { cpu: '1', memory: '1Gi', memoryLimit: '1Gi', cpuLimit: '500m' } }))).toBe(
+      '[test/apps/web] resources.cpuLimit = "500m": the CPU limit is below the request 1. Fix: set cpuLimit to at least "1", or leave it out');
+  });
+
+  test('throws on zero requests', () => {
+    expect(errorOf(make({ size: undefined, resources: { cpu: '0', memory: '1Gi', memoryLimit: '1Gi' } }))).toBe(
+      '[test/apps/web] resources.cpu = "0": a CPU request of zero lets the scheduler pack the node until everything starves. Fix: request what the app uses at rest, e.g. "25m"');
+    expect(errorOf(make({ size: undefined, resources: { cpu: '10m', memory: '0', memoryLimit: '1Gi' } }))).toBe(
+      '[test/apps/web] resources.memory = "0": a memory request of zero lets the scheduler over-commit the node. Fix: request what the app uses at rest, e.g. "64Mi"');
+  });
+
+  test('throws on an invalid app name', () => {
+    expect(errorOf(make({}, 'Web_App'))).toBe('[test/apps/Web_App] id = "Web_App": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "web-app"?');
+  });
+
+  test('throws on negative or fractional replicas', () => {
+    expect(errorOf(make({ replicas: -1 }))).toBe('[test/apps/web] replicas = -1: must be a whole number of at least 0. Fix: use 1 for a single pod, or 0 to keep the app defined but stopped');
+  });
+
+  test('throws on bad port names, numbers and duplicates', () => {
+    expect(errorOf(make({ ports: [{ name: 'HTTP_PORT', port: 80 }] }))).toMatch(/^\[test\/apps\/web\] ports\[0\]\.name = "HTTP_PORT": not an IANA service name/);
+    expect(errorOf(make({ ports: [{ name: 'http', port: 70000 }] }))).toBe('[test/apps/web] ports[0].port = 70000: a port must be a whole number from 1 to 65535. Fix: use the port the app listens on');
+    expect(errorOf(make({ ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }))).toBe('[test/apps/web] ports[1] = {"name":"http","port":81}: duplicate port name or number. Fix: give every port its own name and number');
+  });
+
+  test('throws when liveness checks exactly what readiness checks', () => {
+    expect(errorOf(make({ ports: [{ name: 'http', port: 80 }], probes: { readiness: Probe.httpGet('/health'), liveness: Probe.httpGet('/health') } }))).toBe(
+      '[test/apps/web] probes.liveness = "httpGet /health:http": liveness checks exactly what readiness checks, so a slow dependency restarts the pod instead of taking it out of service. Fix: make liveness a cheaper check of the process itself (e.g. Probe.tcpSocket()) or leave it out');
+  });
+
+  test('throws on a probe port that is not declared, and on a port probe without ports', () => {
+    expect(errorOf(make({ ports: [{ name: 'http', port: 80 }], probes: { readiness: Probe.tcpSocket({ port: 'metrics' }) } }))).toBe(
+      '[test/apps/web] probes.readiness.port = "metrics": no port of that name (ports: http). Fix: use a declared port name or number');
+    expect(errorOf(make({ healthCheck: Probe.httpGet('/x') }))).toBe(
+      '[test/apps/web] probes.startup = "httpGet /x:undefined": the probe needs a port and the app has none. Fix: give the probe a port, declare the app\'s ports, or use Probe.exec');
+  });
+
+  test('throws on an unknown node, listing the profile\'s nodes', () => {
+    expect(errorOf(make({ nodes: ['k3s9'] }))).toBe(
+      '[test/apps/web] nodes[0] = "k3s9": no node of that name in the test profile (nodes: server, worker1, worker2). Fix: use one of "server", "worker1", "worker2", or add the node to the profile');
+    expect(errorOf(make({ nodes: [] }))).toBe('[test/apps/web] nodes = []: an empty node list would make the pods unschedulable. Fix: list at least one node, or leave nodes out');
+  });
+
+  test('throws on a node selector no node satisfies', () => {
+    expect(errorOf(make({ nodeSelector: { gpu: 'nvidia' } }))).toBe(
+      '[test/apps/web] nodeSelector = {"gpu":"nvidia"}: no node of the test profile carries these labels, so the pods would stay Pending. Fix: fix the labels, or add them to the node in the profile');
+  });
+
+  test('refuses to run as root', () => {
+    expect(errorOf(make({ security: { runAsUser: 0 } }))).toBe(
+      '[test/apps/web] security = {"runAsUser":0}: running as root (uid or gid 0) is refused: the seed\'s `runAsUser: 0` "fix" hid a writable-path problem. Fix: keep the default non-root user and give the app writablePaths or a writable config copy');
+  });
+
+  test('throws on bad env names, mount paths and duplicate mounts', () => {
+    expect(errorOf(make({ env: { 'my-var': 'x' } }))).toBe('[test/apps/web] env.my-var = "my-var": not a portable environment variable name. Fix: use letters, digits and "_", not starting with a digit');
+    expect(errorOf(make({ writablePaths: ['cache'] }))).toBe('[test/apps/web] writablePaths[0] = "cache": a mount path must be absolute. Fix: use "/cache"');
+    expect(errorOf(make({ writablePaths: ['/tmp'] }))).toBe('[test/apps/web] writablePaths[0] = "/tmp": two volumes are mounted at the same path. Fix: give each volume its own mountPath');
+  });
+
+  test('throws on a claim of zero size or a bad size unit', () => {
+    expect(errorOf(make({ volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '0', storageClassName: 'longhorn' }) } } }))).toBe(
+      '[test/apps/web] volumes.data.source.size = "0": a claim must request more than zero bytes. Fix: request the size the data needs, e.g. "10Gi"');
+    expect(errorOf(make({ volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10GB', storageClassName: 'longhorn' }) } } }))).toBe(
+      '[test/apps/web] volumes.data.source.size = "10GB": "GB" is not a Kubernetes memory unit. Fix: did you mean "10Gi"?');
+  });
+
+  test('throws on a reference to a port the Service does not have', () => {
+    const ns = testNamespace();
+    const redis = new AppWorkload(ns, 'redis', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'redis', port: 6379 }] });
+    expect(errorOf(() => new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, env: { P: EnvValue.servicePort(redis, 'tls') } }))).toBe(
+      '[test/apps/web] env.P.port = "tls": Service redis.apps has no port of that name (ports: redis). Fix: use one of "redis"');
+  });
+
+  test('throws on a reference to an app without a Service', () => {
+    const ns = testNamespace();
+    const worker = new AppWorkload(ns, 'worker', { image: IMAGE, size: AppSize.SMALL });
+    expect(errorOf(() => worker.serviceName)).toBe('[test/apps/worker] service = false: this app has no Service, so nothing can reference it. Fix: give the app ports (and leave service enabled)');
+  });
+
+  test('throws on an external service the profile does not declare', () => {
+    const ns = testNamespace();
+    expect(errorOf(() => ExternalService.fromProfile(ns, 'cortex', 'redis'))).toBe(
+      '[test/apps] externalService = "redis.cortex": not declared in the test profile\'s externalServices (declared: prometheus.monitoring). Fix: add { name: \'redis\', namespace: \'cortex\', ports: [...], reason: \'...\' } to profile.externalServices, or reference the synthesized app object');
+  });
+
+  test('throws outside a namespace', () => {
+    const { testCluster } = require('../helpers');
+    const cluster = testCluster();
+    expect(errorOf(() => new AppWorkload(cluster.clusterChart, 'web', { image: IMAGE, size: AppSize.SMALL }))).toBe(
+      '[test/cluster/web] scope = "test/cluster": an app must live in a namespace. Fix: create it inside a Namespace: `new AppWorkload(new Namespace(cluster, \'media\'), \'sonarr\', {...})`');
+  });
+});

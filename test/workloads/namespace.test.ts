@@ -1,0 +1,53 @@
+import { AppSize, AppWorkload, Namespace } from '../../lib';
+import { errorOf, one, synth, testCluster } from '../helpers';
+
+describe('Namespace', () => {
+  test('synthesizes the Namespace with Pod Security restricted, a quota, limits, default-deny and DNS egress', () => {
+    const ns = new Namespace(testCluster(), 'apps');
+    const objs = synth(ns);
+    expect(one(objs, 'Namespace').metadata.labels).toEqual({
+      'kubernetes.io/metadata.name': 'apps', 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted', 'app.kubernetes.io/managed-by': 'hardened-homelab',
+    });
+    expect(one(objs, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(one(objs, 'NetworkPolicy', 'allow-dns').spec).toEqual({
+      podSelector: {}, policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+    });
+    expect(one(objs, 'LimitRange').spec.limits).toEqual([{ type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { memory: '256Mi' }, maxLimitRequestRatio: { memory: '4' } }]);
+    expect(objs.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'apps')).toBe(true);
+  });
+
+  test('the derived quota covers the apps plus 25% headroom, rounded up', () => {
+    const ns = new Namespace(testCluster(), 'apps');
+    new AppWorkload(ns, 'a', { image: 'x/a:1', size: AppSize.MEDIUM, replicas: 2 }); // 200m, 512Mi, limit 1Gi
+    new AppWorkload(ns, 'b', { image: 'x/b:1', size: AppSize.SMALL }); // 50m, 128Mi, limit 256Mi
+    // cpu 250m*1.25=312.5 -> 350m; memory 640Mi*1.25=800Mi -> 832Mi; limits 1280Mi*1.25=1600Mi -> 1600Mi
+    expect(one(synth(ns), 'ResourceQuota').spec.hard).toEqual({ 'requests.cpu': '350m', 'requests.memory': '832Mi', 'limits.memory': '1600Mi' });
+  });
+
+  test('an explicit quota and limits are used as given', () => {
+    const ns = new Namespace(testCluster(), 'apps', { quota: { cpu: '2', memory: '4Gi', memoryLimit: '8Gi', pods: 20 }, limits: { maxMemoryRatio: 2, defaultMemoryLimit: '128Mi' }, podSecurity: 'baseline' });
+    const objs = synth(ns);
+    expect(one(objs, 'ResourceQuota').spec.hard).toEqual({ 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.memory': '8Gi', 'pods': 20 });
+    expect(one(objs, 'LimitRange').spec.limits[0].maxLimitRequestRatio).toEqual({ memory: '2' });
+    expect(one(objs, 'LimitRange').spec.limits[0].default).toEqual({ memory: '128Mi' });
+    expect(one(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  });
+
+  test('throws on default, kube-* and invalid names', () => {
+    expect(errorOf(() => new Namespace(testCluster(), 'default'))).toBe('[test/default] id = "default": apps do not belong in default or kube-* namespaces. Fix: name the namespace after what runs in it, e.g. "media"');
+    expect(errorOf(() => new Namespace(testCluster(), 'Media'))).toBe('[test/Media] id = "Media": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "media"?');
+  });
+
+  test('throws on bad quota quantities, ratio and headroom', () => {
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { quota: { cpu: '2', memory: '4GB', memoryLimit: '8Gi' } }))).toBe('[test/apps] quota.memory = "4GB": "GB" is not a Kubernetes memory unit. Fix: did you mean "4Gi"?');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { maxMemoryRatio: 0.5 } }))).toBe('[test/apps] limits.maxMemoryRatio = 0.5: a limit/request ratio below 1 rejects every container. Fix: use 1 (limit = request) or more');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { quotaHeadroom: -1 }))).toBe('[test/apps] quotaHeadroom = -1: must be a share from 0 to 10. Fix: use e.g. 0.25 for 25% on top of the apps\' totals');
+  });
+
+  test('throws outside a Cluster', () => {
+    const { Testing } = require('cdk8s');
+    expect(errorOf(() => new Namespace(Testing.app(), 'apps'))).toBe('[apps] scope = "apps": this construct is not inside a Cluster, so it has no ClusterProfile. Fix: create it inside a Cluster: `const cluster = new Cluster(app, \'homelab\', { profile })`, then `new Namespace(cluster, \'media\')`');
+  });
+});
