@@ -89,6 +89,9 @@ export function show(value: unknown): string {
   if (typeof value === 'string') {
     return JSON.stringify(value);
   }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return String(value);
+  }
   try {
     const json = JSON.stringify(value);
     return json.length > 120 ? `${json.slice(0, 117)}...` : json;

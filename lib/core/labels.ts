@@ -41,11 +41,11 @@ export interface RecommendedLabelsOptions {
  */
 export function recommendedLabels(o: RecommendedLabelsOptions): Record<string, string> {
   const labels: Record<string, string> = {
-    [LabelKeys.NAME]: o.name,
-    [LabelKeys.INSTANCE]: o.instance ?? o.name,
+    [LabelKeys.NAME]: labelValue(o.name),
+    [LabelKeys.INSTANCE]: labelValue(o.instance ?? o.name),
   };
-  if (o.component) labels[LabelKeys.COMPONENT] = o.component;
-  if (o.partOf) labels[LabelKeys.PART_OF] = o.partOf;
+  if (o.component) labels[LabelKeys.COMPONENT] = labelValue(o.component);
+  if (o.partOf) labels[LabelKeys.PART_OF] = labelValue(o.partOf);
   if (o.version) labels[LabelKeys.VERSION] = labelValue(o.version);
   labels[LabelKeys.MANAGED_BY] = MANAGED_BY;
   return labels;

@@ -30,7 +30,12 @@ export function validateDnsLabel(name: string, maxLength = 63): string {
 /** Checks that `name` is a DNS-1123 subdomain (e.g. hostnames, ConfigMap names): at most 253 characters of dot-separated labels. */
 export function validateDnsSubdomain(name: string): string {
   if (typeof name !== 'string' || name === '' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    const suggestion = String(name ?? '').toLowerCase().split('.').map((l) => suggestDnsLabel(l)).join('.');
+    const labels = String(name ?? '').toLowerCase().split('.').filter((l) => l !== '').map((l) => suggestDnsLabel(l));
+    let suggestion = labels.length ? labels.join('.') : 'app';
+    while (suggestion.length > 253 && suggestion.includes('.')) {
+      suggestion = suggestion.slice(0, suggestion.lastIndexOf('.'));
+    }
+    suggestion = suggestion.slice(0, 253).replace(/[-.]+$/, '');
     invalid('', name, 'not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters)', `did you mean "${suggestion}"?`);
   }
   return name;
@@ -39,7 +44,11 @@ export function validateDnsSubdomain(name: string): string {
 /** Checks an IANA service name as used for container and Service port names: at most 15 characters, lower-case alphanumerics and `-`, at least one letter. */
 export function validatePortName(name: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name) || name.includes('--')) {
-    invalid('', name, 'not an IANA service name (1-15 lower-case letters, digits and single "-", with at least one letter)', `use a short name such as "${suggestDnsLabel(name, 15).replace(/--+/g, '-') || 'http'}"`);
+    let suggestion = suggestDnsLabel(String(name ?? ''), 15).replace(/--+/g, '-');
+    if (!/[a-z]/.test(suggestion)) {
+      suggestion = `port-${suggestion}`.slice(0, 15).replace(/-+$/, '');
+    }
+    invalid('', name, 'not an IANA service name (1-15 lower-case letters, digits and single "-", with at least one letter)', `use a short name such as "${suggestion}"`);
   }
   return name;
 }

@@ -33,7 +33,6 @@ export class Memory {
       invalid('', text, 'not a Kubernetes memory quantity (a number with an optional unit Ki, Mi, Gi, Ti, k, M, G or T)', 'write it like "512Mi" or "1Gi"');
     }
     const [, num, unit] = m;
-    const n = Number(num);
     let factor: number | undefined;
     if (unit === '') {
       factor = 1;
@@ -49,11 +48,14 @@ export class Memory {
         : meant !== undefined ? `did you mean "${num}${meant}"?` : 'use one of the units Ki, Mi, Gi, Ti (binary) or k, M, G, T (decimal)';
       invalid('', text, `"${unit}" is not a Kubernetes memory unit`, hint);
     }
-    const bytes = n * factor;
-    if (!Number.isInteger(bytes)) {
-      invalid('', text, 'a memory quantity must be a whole number of bytes', `round it, e.g. "${Math.ceil(bytes)}"`);
+    // exact decimal arithmetic: 1.001 * 1000 is 1000.9999999999999 in floating point
+    const [int, frac = ''] = num.split('.');
+    const scaled = BigInt(`${int}${frac}`) * BigInt(factor);
+    const divisor = 10n ** BigInt(frac.length);
+    if (scaled % divisor !== 0n) {
+      invalid('', text, 'a memory quantity must be a whole number of bytes', `round it, e.g. "${(scaled / divisor) + 1n}"`);
     }
-    return new Memory(bytes, s);
+    return new Memory(Number(scaled / divisor), s);
   }
 
   /** `n` mebibytes (`<n>Mi`). */
@@ -127,6 +129,9 @@ export class Cpu {
         invalid('', text, 'millicores must be a whole number', `write "${Math.round(Number(num))}m"`);
       }
       const lower = unit.toLowerCase();
+      if (BINARY[unit] !== undefined || (DECIMAL[unit] !== undefined && unit !== 'k')) {
+        invalid('', text, `"${unit}" is a memory unit, not a CPU unit`, 'write CPU as cores ("0.5", "2") or millicores ("500m")');
+      }
       if (['mc', 'mcpu', 'mi', 'millis', 'millicores', 'millicpu'].includes(lower)) {
         invalid('', text, `"${unit}" is not a Kubernetes CPU unit`, `did you mean "${num}m"?`);
       }

@@ -174,7 +174,7 @@ describe('show', () => {
     expect(show(BigInt(10))).toBe('10');
   });
 
-  test('BUG: writes NaN and Infinity as themselves, not as null', () => {
+  test('writes NaN and Infinity as themselves, not as null', () => {
     // JSON.stringify(NaN) is "null", so `Cpu.millis(NaN)` reports `null: a CPU amount must be ...`.
     expect(show(NaN)).toBe('NaN');
     expect(show(Infinity)).toBe('Infinity');

@@ -28,7 +28,7 @@ describe('recommendedLabels', () => {
     expect(Object.keys(recommendedLabels({ name: 'x', component: '', partOf: '', version: '' }))).toEqual([LabelKeys.NAME, LabelKeys.INSTANCE, LabelKeys.MANAGED_BY]);
   });
 
-  test('BUG: makes component and part-of valid label values, as documented', () => {
+  test('makes component and part-of valid label values, as documented', () => {
     // "Values are trimmed to valid label values", but only the version is
     const labels = recommendedLabels({ name: 'x', component: 'web ui', partOf: 'Media Stack' });
     expect(labels[LabelKeys.COMPONENT]).toBe('web_ui');

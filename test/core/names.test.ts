@@ -125,12 +125,12 @@ describe('validateDnsSubdomain', () => {
     expectValidationError(() => validateDnsSubdomain(name), `"${name}": ${SUBDOMAIN_RULE}. Fix: did you mean "${'a'.repeat(63)}"?`);
   });
 
-  test('BUG: suggests "example.com" for the fully-qualified "example.com."', () => {
+  test('suggests "example.com" for the fully-qualified "example.com."', () => {
     // the empty label after the trailing dot becomes "app": did you mean "example.com.app"? (another domain)
     expectValidationError(() => validateDnsSubdomain('example.com.'), `"example.com.": ${SUBDOMAIN_RULE}. Fix: did you mean "example.com"?`);
   });
 
-  test('BUG: suggests a valid subdomain for an over-long name of valid labels', () => {
+  test('suggests a valid subdomain for an over-long name of valid labels', () => {
     // five 60-character labels (304 characters): the suggestion is the input itself, which is refused again
     const name = Array(5).fill('a'.repeat(60)).join('.');
     const e = validationErrorOf(() => validateDnsSubdomain(name));
@@ -172,7 +172,7 @@ describe('validatePortName', () => {
     expectValidationError(() => validatePortName(''), `"": ${PORT_RULE}. Fix: use a short name such as "app"`);
   });
 
-  test('BUG: suggests a valid port name for an all-digit name such as "8080"', () => {
+  test('suggests a valid port name for an all-digit name such as "8080"', () => {
     // the suggestion is "8080" itself, which has no letter and is refused again
     const e = validationErrorOf(() => validatePortName('8080'));
     expect(e.rule).toBe(PORT_RULE);

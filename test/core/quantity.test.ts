@@ -106,7 +106,7 @@ describe('Memory.parse', () => {
     expect(e.message).toBe('"512Mb": "Mb" is not a Kubernetes memory unit. Fix: did you mean "512Mi"?');
   });
 
-  test('BUG: accepts decimal quantities that are a whole number of bytes ("1.001k", "1.001M", "0.067G")', () => {
+  test('accepts decimal quantities that are a whole number of bytes ("1.001k", "1.001M", "0.067G")', () => {
     // n * factor in floating point gives e.g. 1000.9999999999999, which is refused with "round it, e.g. "1001"".
     expect(Memory.parse('1.001k').bytes).toBe(1001);
     expect(Memory.parse('1.001M').bytes).toBe(1_001_000);
@@ -217,7 +217,7 @@ describe('Cpu.parse', () => {
     expectValidationError(cpuAt('100M'), '[cluster/app] resources.cpu = "100M": "M" is a memory unit, not a CPU unit. Fix: write CPU as cores ("0.5", "2") or millicores ("500m")');
   });
 
-  test('BUG: refuses "1000Mi" as a memory unit, not as a misspelt millicore', () => {
+  test('refuses "1000Mi" as a memory unit, not as a misspelt millicore', () => {
     // "mi" is in the millicore-typo list, which is checked case-insensitively before the memory units,
     // so "1000Mi" (a memory quantity pasted into cpu) is answered with: did you mean "1000m"?
     expectValidationError(cpuAt('1000Mi'), '[cluster/app] resources.cpu = "1000Mi": "Mi" is a memory unit, not a CPU unit. Fix: write CPU as cores ("0.5", "2") or millicores ("500m")');

@@ -27,23 +27,23 @@ describe('homelab stack', () => {
   });
 
   test('config and library come from pre-bound NFS volumes on the R730', () => {
-    const pv = manifests.find((m) => m.kind === 'PersistentVolume' && m.metadata.name === 'media-sonarr-config');
+    const pv = manifests.find((m) => m.kind === 'PersistentVolume' && m.metadata.name === 'media-sonarr-config')!;
     expect(pv.spec).toEqual({
       capacity: { storage: '1Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', mountOptions: ['nfsvers=4.1', 'hard'],
       nfs: { server: '192.168.10.100', path: '/mnt/nvme_storage/sonarr' }, claimRef: { namespace: 'media', name: 'sonarr-config' },
     });
-    const sonarr = workloads.find((m) => m.metadata.name === 'sonarr');
+    const sonarr = workloads.find((m) => m.metadata.name === 'sonarr')!;
     expect(sonarr.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName)).toEqual(['sonarr-config', 'media-library']);
   });
 
   test('Jellyfin stays on k3s1 and the download client on the small nodes', () => {
-    const nodesOf = (name: string) => workloads.find((m) => m.metadata.name === name).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values;
+    const nodesOf = (name: string) => workloads.find((m) => m.metadata.name === name)!.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values;
     expect(nodesOf('jellyfin')).toEqual(['k3s1']);
     expect(nodesOf('sabnzbd')).toEqual(['k3s1', 'k3s2']);
   });
 
   test('prowlarr may reach the *arr apps, and they may reach sabnzbd, through NetworkPolicies', () => {
-    const np = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'sabnzbd');
+    const np = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'sabnzbd')!;
     expect(np.spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name']).sort()).toEqual(['lidarr', 'radarr', 'sonarr', 'whisparr']);
   });
 });
