@@ -5,3 +5,4 @@ export * from './labels';
 export * from './versions';
 export * from './profile';
 export * from './tree';
+export * from './exemptions';

@@ -26,6 +26,32 @@ export function imageReference(ref: ImageRef): string {
   return `${ref.repository}:${ref.tag}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
+/** The parts of an image reference as written in a manifest. */
+export interface ParsedImage {
+  /** Registry (with port) and repository. */
+  readonly repository: string;
+  /** @default - none */
+  readonly tag?: string;
+  /** @default - none */
+  readonly digest?: string;
+}
+
+/**
+ * Splits `registry[:port]/repo[:tag][@digest]`. The tag is what follows the last `:` after the
+ * last `/`, so a registry port (`10.43.170.72:5000/app`) is never taken for a tag.
+ */
+export function parseImageReference(image: string): ParsedImage {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const colon = named.lastIndexOf(':');
+  if (colon > named.lastIndexOf('/')) {
+    const tag = named.slice(colon + 1);
+    return { repository: named.slice(0, colon), tag: tag === '' ? undefined : tag, digest };
+  }
+  return { repository: named, digest };
+}
+
 /** A pinned upstream Helm chart. */
 export interface ChartRef {
   /** Chart name in its repository. */

@@ -1,7 +1,6 @@
 export * from './rule';
 export * from './pod';
 export * from './engine';
-export * from './exemptions';
 export * from './packs/baseline';
 export * from './rules/workload';
 export * from './rules/cluster';

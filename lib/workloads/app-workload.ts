@@ -7,8 +7,8 @@ import { validateDnsLabel, validatePortName } from '../core/names';
 import { ClusterProfile } from '../core/profile';
 import { Memory } from '../core/quantity';
 import { markAppBoundary } from '../core/tree';
-import { Images, imageReference } from '../core/versions';
-import { addExemptions } from '../policies/exemptions';
+import { Images, imageReference, parseImageReference } from '../core/versions';
+import { addExemptions } from '../core/exemptions';
 import { Criticality, PRIORITY_CLASSES } from './criticality';
 import { EnvValue } from './env';
 import { Probe } from './probe';
@@ -195,7 +195,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       }
     }
 
-    const labels = recommendedLabels({ name: this.name, version: tagOf(props.image), component: props.component, partOf: props.partOf });
+    const labels = recommendedLabels({ name: this.name, version: parseImageReference(props.image).tag, component: props.component, partOf: props.partOf });
     this.podSelector = selectorLabels(this.name);
     const security = props.security ?? {};
     const uid = security.runAsUser ?? DEFAULT_UID;
@@ -496,13 +496,6 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       livenessProbe: liveness ? liveness._render({ port: primary, periodSeconds: 20, failureThreshold: 3 }) : undefined,
     };
   }
-}
-
-function tagOf(image: string): string | undefined {
-  const lastSlash = image.lastIndexOf('/');
-  const rest = image.slice(lastSlash + 1).split('@')[0];
-  const colon = rest.lastIndexOf(':');
-  return colon >= 0 ? rest.slice(colon + 1) : undefined;
 }
 
 function containerSecurityContext(uid: number, gid: number): k8s.SecurityContext {

@@ -1,3 +1,4 @@
+import { parseImageReference } from '../../../core/versions';
 import { quantityValue } from '../../../core/quantity';
 import { ContainerRef, containerLabel, podTemplateOf } from '../../pod';
 import { Manifest, ManifestRecord, PolicyContext, RuleViolation } from '../../rule';
@@ -79,29 +80,8 @@ export function isReferenceValue(value: string): boolean {
     || /^\/[\w.\-/]*$/.test(v);
 }
 
-/** An image reference split into its parts. */
-export interface ImageRef {
-  /** Registry host (with port) and repository, e.g. `10.43.170.72:5000/x`. */
-  readonly repository: string;
-  readonly tag?: string;
-  readonly digest?: string;
-}
-
-/**
- * Splits `registry[:port]/repo[:tag][@digest]`. The tag is what follows the last `:` after the
- * last `/`, so a registry port is never taken for a tag.
- */
-export function parseImage(image: string): ImageRef {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const named = at >= 0 ? image.slice(0, at) : image;
-  const colon = named.lastIndexOf(':');
-  if (colon > named.lastIndexOf('/')) {
-    const tag = named.slice(colon + 1);
-    return { repository: named.slice(0, colon), tag: tag === '' ? undefined : tag, digest };
-  }
-  return { repository: named, digest };
-}
+/** Splits an image reference (see {@link parseImageReference}). */
+export const parseImage = parseImageReference;
 
 /** Tags that move: a deploy with one of them is not reproducible. */
 export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'main', 'master', 'rolling', 'stable', 'edge', 'nightly']);

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../core/errors';
-import { AnnotationKeys } from '../core/labels';
+import { ValidationError } from './errors';
+import { AnnotationKeys } from './labels';
 
 const RULE_ID = /^HK-[A-Z]+-\d{2}$/;
 
