@@ -394,6 +394,23 @@ export class ClusterProfile {
     return n;
   }
 
+  /**
+   * The node named `name`, which must have a GPU of `vendor`.
+   * @throws ValidationError when the node is unknown or has no such GPU
+   */
+  public gpuNode(name: string, vendor: GpuVendor, scope?: IConstruct | string, prop = 'node'): ClusterNode {
+    const n = this.node(name, scope, prop);
+    if (n.gpuCount(vendor) === 0) {
+      const withGpu = this.nodes.filter((x) => x.gpuCount(vendor) > 0).map((x) => x.name);
+      throw new ValidationError(scope ?? `ClusterProfile(${this.name})`, {
+        prop, value: name,
+        rule: `node ${name} has no ${vendor} GPU in the ${this.name} profile${withGpu.length ? ` (${vendor} GPUs are on ${withGpu.join(', ')})` : ` (no node has one)`}`,
+        fix: withGpu.length ? `place the workload on ${withGpu.map((x) => show(x)).join(' or ')}` : `add the GPU to the node's gpus in the profile`,
+      });
+    }
+    return n;
+  }
+
   /** Nodes that carry all of `labels`. */
   public nodesWithLabels(labels: Record<string, string>): ClusterNode[] {
     return this.nodes.filter((n) => Object.entries(labels).every(([k, v]) => n.labels[k] === v));

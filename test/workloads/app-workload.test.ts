@@ -334,3 +334,17 @@ describe('AppWorkload errors', () => {
       '[test/cluster/web] scope = "test/cluster": an app must live in a namespace. Fix: create it inside a Namespace: `new AppWorkload(new Namespace(cluster, \'media\'), \'sonarr\', {...})`');
   });
 });
+
+describe('EnvValue variants', () => {
+  test('ConfigMap keys and pod fields are references', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, env: { MODE: EnvValue.fromConfigMap('settings', 'mode'), POD_IP: EnvValue.fromField('status.podIP'), LIT: EnvValue.of('x') } });
+    expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toEqual([
+      { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } },
+      { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+      { name: 'LIT', value: 'x' },
+    ]);
+    expect(EnvValue.fromSecret('s', 'k').secretName).toBe('s');
+    expect(EnvValue.of('x').serviceReference).toBeUndefined();
+  });
+});
