@@ -20,6 +20,8 @@ import { AccessMode, VolumeMount } from './volume';
 export enum WorkloadKind {
   DEPLOYMENT = 'Deployment',
   STATEFUL_SET = 'StatefulSet',
+  /** Runs to completion on a `schedule`: no Service, no probes, one pod at a time. */
+  CRON_JOB = 'CronJob',
 }
 
 /** A port the app listens on. */
@@ -76,6 +78,8 @@ export interface AppWorkloadProps {
   readonly kind?: WorkloadKind;
   /** @default 1 */
   readonly replicas?: number;
+  /** Cron schedule (5 fields, or @hourly/@daily/@weekly/@monthly/@yearly); required for CronJobs. @default - none */
+  readonly schedule?: string;
   /** A resource preset. Exactly one of `size` and `resources` is required. @default - none */
   readonly size?: AppSize;
   /** Explicit requests and limits. Exactly one of `size` and `resources` is required. @default - none */
@@ -152,8 +156,8 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
   public readonly podSelector: Readonly<Record<string, string>>;
   /** The Service, when there is one. */
   public readonly service?: k8s.KubeService;
-  /** The controller object (Deployment or StatefulSet). */
-  public readonly controller: k8s.KubeDeployment | k8s.KubeStatefulSet;
+  /** The controller object (Deployment, StatefulSet or CronJob). */
+  public readonly controller: k8s.KubeDeployment | k8s.KubeStatefulSet | k8s.KubeCronJob;
   private readonly ingressPeers: Peer[] = [];
   private readonly egressPeers: Peer[] = [];
 
@@ -172,6 +176,17 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     this.replicas = props.replicas ?? 1;
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
       throw new ValidationError(this, { prop: 'replicas', value: props.replicas, rule: 'must be a whole number of at least 0', fix: 'use 1 for a single pod, or 0 to keep the app defined but stopped' });
+    }
+    const batch = this.kind === WorkloadKind.CRON_JOB;
+    if (batch) {
+      if (props.schedule === undefined || !isCronSchedule(props.schedule)) {
+        throw new ValidationError(this, { prop: 'schedule', value: props.schedule, rule: 'a CronJob needs a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly', fix: 'e.g. schedule: "0 3 * * *" for 03:00 every day' });
+      }
+      if (this.replicas !== 1 || props.ports?.length || props.healthCheck || props.probes) {
+        throw new ValidationError(this, { prop: props.ports?.length ? 'ports' : this.replicas !== 1 ? 'replicas' : 'probes', value: props.ports ?? props.replicas ?? props.probes, rule: 'a CronJob\'s pod runs to completion: it has no replicas, ports, Service or probes', fix: 'remove replicas, ports, healthCheck and probes, or use WorkloadKind.DEPLOYMENT for a long-running app' });
+      }
+    } else if (props.schedule !== undefined) {
+      throw new ValidationError(this, { prop: 'schedule', value: props.schedule, rule: `only CronJobs have a schedule (kind is ${this.kind})`, fix: 'set kind: WorkloadKind.CRON_JOB, or remove schedule' });
     }
     if ((props.size === undefined) === (props.resources === undefined)) {
       throw new ValidationError(this, {
@@ -303,7 +318,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
 
     // --- probes
     const primary = this.ports[0]?.name;
-    const probes = this.resolveProbes(props, primary);
+    const probes = batch ? {} : this.resolveProbes(props, primary);
 
     // --- placement
     const nodeSelector: Record<string, string> = { ...(props.nodeSelector ?? {}) };
@@ -367,7 +382,19 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     };
 
     const metadata = { name: this.name, labels };
-    if (this.kind === WorkloadKind.STATEFUL_SET) {
+    if (batch) {
+      this.controller = new k8s.KubeCronJob(this, 'Resource', {
+        metadata,
+        spec: {
+          schedule: props.schedule as string,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { spec: { backoffLimit: 2, template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } },
+        },
+      });
+    } else if (this.kind === WorkloadKind.STATEFUL_SET) {
       new k8s.KubeService(this, 'Headless', {
         metadata: { name: `${this.name}-headless`, labels },
         spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: { ...this.podSelector }, ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' })) },
@@ -411,7 +438,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       });
     }
 
-    if (this.replicas > 1) {
+    if (this.replicas > 1 && !batch) {
       new k8s.KubePodDisruptionBudget(this, 'Pdb', {
         metadata: { name: this.name, labels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.podSelector } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
@@ -496,6 +523,12 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       livenessProbe: liveness ? liveness._render({ port: primary, periodSeconds: 20, failureThreshold: 3 }) : undefined,
     };
   }
+}
+
+function isCronSchedule(s: string): boolean {
+  if (/^@(hourly|daily|weekly|monthly|yearly|annually)$/.test(s.trim())) return true;
+  const fields = s.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/.test(f));
 }
 
 function containerSecurityContext(uid: number, gid: number): k8s.SecurityContext {

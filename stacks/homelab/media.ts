@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AppWorkload, Images, NfsVolume, Namespace, Probe, imageReference } from '../../lib';
+import { AppWorkload, EnvValue, Images, NfsVolume, Namespace, Probe, WorkloadKind, imageReference } from '../../lib';
 import { NFS_SERVER } from './profile';
 
 /** uid/gid that owns the app config directories on the R730 NFS exports (PUID/PGID 1000 in the real cluster). */
@@ -21,7 +21,8 @@ interface MediaApp {
  *
  * What differs from the real cluster: rootless images instead of linuxserver's (which need root),
  * non-root with a read-only root filesystem, probes on every app, no CPU limits (requests kept),
- * Plex actually deployed (the real kustomization left it out), no NodePort services.
+ * Plex actually deployed (the real kustomization left it out), no NodePort services, and Recyclarr's
+ * API keys read from a Secret its CronJob references (the real one named a Secret that was not in Git).
  */
 export class MediaNamespace extends Namespace {
   public readonly apps: Record<string, AppWorkload> = {};
@@ -73,5 +74,37 @@ export class MediaNamespace extends Namespace {
       bazarr.connectTo(arr, arr.ports[0].port);
       overseerr.connectTo(arr, arr.ports[0].port);
     }
+
+    // Recyclarr syncs TRaSH quality profiles into Sonarr and Radarr nightly. Base URLs come from
+    // the app objects; API keys from the Secret recyclarr-api-keys (by reference, never inline).
+    const recyclarrConfig = [
+      'sonarr:',
+      '  sonarr-main:',
+      `    base_url: http://${sonarr.host}:8989`,
+      '    api_key: !env_var SONARR_API_KEY',
+      'radarr:',
+      '  radarr-main:',
+      `    base_url: http://${radarr.host}:7878`,
+      '    api_key: !env_var RADARR_API_KEY',
+      '',
+    ].join('\n');
+    this.apps.recyclarr = new AppWorkload(this, 'recyclarr', {
+      kind: WorkloadKind.CRON_JOB,
+      schedule: '0 3 * * *',
+      image: imageReference(Images.recyclarr),
+      args: ['sync'],
+      resources: { cpu: '50m', memory: '128Mi', memoryLimit: '512Mi' },
+      security: MEDIA_IDS,
+      internetEgress: true,
+      partOf: 'media',
+      config: { main: { mountPath: '/config', files: { 'recyclarr.yml': recyclarrConfig }, writable: true } },
+      env: {
+        TZ: 'America/New_York',
+        SONARR_API_KEY: EnvValue.fromSecret('recyclarr-api-keys', 'sonarr-api-key'),
+        RADARR_API_KEY: EnvValue.fromSecret('recyclarr-api-keys', 'radarr-api-key'),
+      },
+    });
+    this.apps.recyclarr.connectTo(sonarr, 8989);
+    this.apps.recyclarr.connectTo(radarr, 7878);
   }
 }

@@ -16,6 +16,15 @@ describe('homelab stack', () => {
     expect(workloads.map((m) => m.metadata.name).sort()).toEqual(['bazarr', 'jellyfin', 'lidarr', 'overseerr', 'plex', 'prowlarr', 'radarr', 'sabnzbd', 'sonarr', 'whisparr']);
   });
 
+  test('Recyclarr syncs nightly as a CronJob, with API keys from a Secret and base URLs from the app objects', () => {
+    const cj = manifests.find((m) => m.kind === 'CronJob' && m.metadata.name === 'recyclarr')!;
+    expect(cj.spec.schedule).toBe('0 3 * * *');
+    const env = cj.spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'SONARR_API_KEY')).toEqual({ name: 'SONARR_API_KEY', valueFrom: { secretKeyRef: { name: 'recyclarr-api-keys', key: 'sonarr-api-key' } } });
+    const cfg = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'recyclarr-main')!;
+    expect(cfg.data['recyclarr.yml']).toContain('base_url: http://sonarr.media.svc.cluster.local:8989');
+  });
+
   test('no media app runs as root, privileged, with a writable root or a floating tag', () => {
     for (const m of workloads) {
       const pod = m.spec.template.spec;

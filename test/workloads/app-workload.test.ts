@@ -348,3 +348,36 @@ describe('EnvValue variants', () => {
     expect(EnvValue.of('x').serviceReference).toBeUndefined();
   });
 });
+
+describe('AppWorkload CronJob', () => {
+  test('runs to completion on its schedule, one at a time, with no Service, probes or PDB', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'sync', { kind: WorkloadKind.CRON_JOB, schedule: '0 3 * * *', image: IMAGE, size: AppSize.SMALL, args: ['sync'] });
+    const objs = synth(ns);
+    expect(objs.filter((o) => o.metadata.name === 'sync').map((o) => o.kind).sort()).toEqual(['CronJob', 'NetworkPolicy', 'ServiceAccount']);
+    const cj = one(objs, 'CronJob', 'sync');
+    expect([cj.spec.schedule, cj.spec.concurrencyPolicy, cj.spec.startingDeadlineSeconds, cj.spec.successfulJobsHistoryLimit, cj.spec.failedJobsHistoryLimit, cj.spec.jobTemplate.spec.backoffLimit])
+      .toEqual(['0 3 * * *', 'Forbid', 300, 3, 3, 2]);
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('OnFailure');
+    expect(pod.containers[0].readinessProbe).toBeUndefined();
+    expect(pod.containers[0].args).toEqual(['sync']);
+    expect(pod.enableServiceLinks).toBe(false);
+  });
+
+  test('accepts the @daily-style macros', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'sync', { kind: WorkloadKind.CRON_JOB, schedule: '@daily', image: IMAGE, size: AppSize.SMALL });
+    expect(one(synth(ns), 'CronJob').spec.schedule).toBe('@daily');
+  });
+
+  test('throws without a valid schedule, with ports or probes, and on a schedule for a Deployment', () => {
+    const make = (props: any) => () => new AppWorkload(testNamespace(), 'sync', { image: IMAGE, size: AppSize.SMALL, kind: WorkloadKind.CRON_JOB, ...props });
+    expect(errorOf(make({ schedule: '0 3 * *' }))).toBe('[test/apps/sync] schedule = "0 3 * *": a CronJob needs a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: e.g. schedule: "0 3 * * *" for 03:00 every day');
+    expect(errorOf(make({}))).toMatch(/^\[test\/apps\/sync\] schedule = undefined: a CronJob needs a cron schedule/);
+    expect(errorOf(make({ schedule: '@daily', ports: [{ name: 'http', port: 80 }] }))).toBe('[test/apps/sync] ports = [{"name":"http","port":80}]: a CronJob\'s pod runs to completion: it has no replicas, ports, Service or probes. Fix: remove replicas, ports, healthCheck and probes, or use WorkloadKind.DEPLOYMENT for a long-running app');
+    expect(errorOf(make({ schedule: '@daily', replicas: 2 }))).toMatch(/^\[test\/apps\/sync\] replicas = 2: a CronJob's pod runs to completion/);
+    expect(errorOf(make({ schedule: '@daily', probes: { readiness: Probe.exec(['true']) } }))).toMatch(/^\[test\/apps\/sync\] probes = .*: a CronJob's pod runs to completion/);
+    expect(errorOf(make({ kind: WorkloadKind.DEPLOYMENT, schedule: '@daily' }))).toBe('[test/apps/sync] schedule = "@daily": only CronJobs have a schedule (kind is Deployment). Fix: set kind: WorkloadKind.CRON_JOB, or remove schedule');
+  });
+});

@@ -116,3 +116,17 @@ describe('HK-SCR-05 duplicate env', () => {
   });
   test('not applicable to a Service', () => expect(found(duplicateEnvRule, service())).toEqual([]));
 });
+
+describe('HK-X-01 YAML reference tags', () => {
+  const { credentialsInConfigRule } = require('../../../lib/policies/rules/workload');
+  const { configMap, run } = require('../fixtures');
+
+  test('compliant: !env_var and !secret tags reference values held elsewhere (Recyclarr, Home Assistant)', () => {
+    expect(run(credentialsInConfigRule, configMap('cfg', 'apps', { 'recyclarr.yml': 'sonarr:\n  main:\n    api_key: !env_var SONARR_API_KEY\n', 'ha.yaml': 'password: !secret db_password\n' }))).toEqual([]);
+  });
+
+  test('non-compliant: a literal key next to them is still caught', () => {
+    expect(run(credentialsInConfigRule, configMap('cfg', 'apps', { 'recyclarr.yml': 'api_key: 0123456789abcdef\n' })).map((f: any) => f.message))
+      .toEqual(['ConfigMap key "recyclarr.yml" assigns a literal value to api_key (line 1)']);
+  });
+});

@@ -20,7 +20,7 @@ function leaks(text: string): string[] {
     }
   }
   for (const match of text.matchAll(ASSIGNMENT)) {
-    if (!isReferenceValue(match[2]) && !NOT_A_VALUE.test(match[2]) && !/^(\{\{|<|env:)/i.test(match[2])) {
+    if (!isReferenceValue(match[2]) && !NOT_A_VALUE.test(match[2]) && !/^(\{\{|<|env:|!env_var\b|!secret\b)/i.test(match[2])) {
       out.push(`assigns a literal value to ${match[1].toLowerCase()}${at(match.index ?? 0)}`);
       break;
     }
