@@ -86,13 +86,22 @@ export function renderReport(cluster: Cluster, s: ClusterSynthesis, engine: GitO
 
   out.push('', '### Namespaces', '', '| namespace | workloads | cpu requests | memory requests | memory limits | quota requests.memory | quota used |', '|---|---|---|---|---|---|---|');
   const byNs = new Map<string, AppRow[]>();
-  for (const r of rows) byNs.set(r.namespace, [...(byNs.get(r.namespace) ?? []), r]);
+  for (const r of rows) {
+    const list = byNs.get(r.namespace);
+    if (list) list.push(r);
+    else byNs.set(r.namespace, [r]);
+  }
+  const quotas = new Map<string, unknown>();
+  for (const o of s.objects) {
+    if (o.manifest.kind === 'ResourceQuota' && o.manifest.metadata.namespace && !quotas.has(o.manifest.metadata.namespace)) {
+      quotas.set(o.manifest.metadata.namespace, o.manifest.spec?.hard?.['requests.memory']);
+    }
+  }
   for (const [ns, list] of [...byNs.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const cpu = list.reduce((n, r) => n + r.cpu * r.replicas, 0);
     const mem = list.reduce((n, r) => n + r.memory * r.replicas, 0);
     const lim = list.reduce((n, r) => n + r.memoryLimit * r.replicas, 0);
-    const quota = s.objects.find((o) => o.manifest.kind === 'ResourceQuota' && o.manifest.metadata.namespace === ns);
-    const qmem = quantityValue(quota?.manifest.spec?.hard?.['requests.memory']);
+    const qmem = quantityValue(quotas.get(ns));
     out.push(`| ${ns} | ${list.length} | ${fmtCpu(cpu)} | ${fmtMem(mem)} | ${fmtMem(lim)} | ${qmem === undefined ? '-' : fmtMem(qmem)} | ${qmem === undefined ? '-' : pct(mem, qmem)} |`);
   }
 

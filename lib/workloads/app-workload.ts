@@ -484,13 +484,9 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
 
   /** Lets this app's pods connect to `target` on `port`, and `target` accept them. */
   public connectTo(target: IServiceEndpoint, port: number): void {
-    if (!this.egressPeers.some((p) => p.namespace === target.namespace && sameLabels(p.podSelector, target.podSelector) && p.ports.includes(port))) {
-      this.egressPeers.push({ namespace: target.namespace, podSelector: target.podSelector, ports: [port] });
-    }
+    addPeer(this.egressPeers, { namespace: target.namespace, podSelector: target.podSelector, ports: [port] });
     if (target instanceof AppWorkload && target !== this) {
-      if (!target.ingressPeers.some((p) => p.namespace === this.namespace && sameLabels(p.podSelector, this.podSelector) && p.ports.includes(port))) {
-        target.ingressPeers.push({ namespace: this.namespace, podSelector: this.podSelector, ports: [port] });
-      }
+      addPeer(target.ingressPeers, { namespace: this.namespace, podSelector: this.podSelector, ports: [port] });
     }
   }
 
@@ -550,6 +546,14 @@ function quantities(r: { requests: Record<string, string>; limits: Record<string
 
 function sameLabels(a?: Readonly<Record<string, string>>, b?: Readonly<Record<string, string>>): boolean {
   return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
+}
+
+/** Adds `peer` (one port) to `peers` unless the same peer and port are there already. */
+function addPeer(peers: Peer[], peer: Peer): void {
+  const port = peer.ports[0];
+  if (!peers.some((p) => p.namespace === peer.namespace && sameLabels(p.podSelector, peer.podSelector) && p.ports.includes(port))) {
+    peers.push(peer);
+  }
 }
 
 function peersToRules(peers: readonly Peer[], dir: 'from' | 'to'): k8s.NetworkPolicyIngressRule[] | k8s.NetworkPolicyEgressRule[] {
