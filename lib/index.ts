@@ -3,6 +3,10 @@ export * from './core';
 // patterns
 export * from './workloads';
 export * from './storage';
+export * from './backup';
+export * from './security';
+export * from './gpu';
+export * from './networking';
 // policies
 export * from './policies';
 // cluster root and output

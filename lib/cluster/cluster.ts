@@ -2,9 +2,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
 import { appBoundaryOf } from '../core/tree';
-import { blockingFindings, evaluatePolicies, formatFinding } from '../policies/engine';
+import { blockingFindings, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
 import { BASELINE_PACK } from '../policies/packs/baseline';
-import { Finding, Manifest, ManifestRecord, PolicyPack } from '../policies/rule';
+import { Finding, Manifest, ManifestRecord, PolicyPack, ReportSection } from '../policies/rule';
 import { PriorityClasses } from '../workloads/criticality';
 
 /** Props of {@link Cluster}. */
@@ -32,6 +32,8 @@ export interface ClusterSynthesis {
   readonly findings: readonly Finding[];
   /** Construct validation errors and blocking policy findings, formatted. Empty when the synth may be written. */
   readonly errors: readonly string[];
+  /** REPORT.md sections the policy analyses contribute (backup coverage, budgets, …). */
+  readonly report: readonly ReportSection[];
 }
 
 /** Folder name for cluster-scoped objects. */
@@ -42,6 +44,20 @@ const CLUSTER_SCOPED = new Set([
   'RuntimeClass', 'ClusterIssuer', 'PersistentVolume', 'IngressClass', 'GatewayClass', 'ClusterSecretStore',
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CSIDriver', 'VolumeSnapshotClass',
 ]);
+
+/**
+ * The namespace folder of an object: a Namespace goes to its own folder; an object that
+ * belongs to an app inside a namespaced chart goes to that chart's namespace (so an Argo CD
+ * Application or a tier StorageClass sits next to the app that owns it); other namespaced
+ * objects go to their namespace; the rest to `cluster`.
+ */
+function folderOf(c: ApiObject, manifest: Manifest, app: string | undefined): string {
+  if (manifest.kind === 'Namespace') return String(manifest.metadata.name);
+  const chartNs = Chart.of(c).namespace;
+  if (app !== undefined && chartNs) return chartNs;
+  const ns = manifest.metadata?.namespace;
+  return ns && !CLUSTER_SCOPED.has(manifest.kind) ? ns : CLUSTER_FOLDER;
+}
 
 /**
  * The root of one cluster: holds its {@link ClusterProfile}, the cluster-scoped objects
@@ -85,7 +101,8 @@ export class Cluster extends Construct {
     const objects = this.render();
     const findings = this.evaluate(objects);
     errors.push(...blockingFindings(findings).map(formatFinding));
-    return { objects, findings, errors };
+    const report = this.policies.length ? reportSections(objects, this.policies, this.profile) : [];
+    return { objects, findings, errors, report };
   }
 
   private render(): SynthesizedObject[] {
@@ -93,9 +110,8 @@ export class Cluster extends Construct {
     for (const c of this.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const manifest = c.toJson() as Manifest;
-      const ns = manifest.metadata?.namespace;
-      const folder = ns && !CLUSTER_SCOPED.has(manifest.kind) ? ns : manifest.kind === 'Namespace' ? String(manifest.metadata.name) : CLUSTER_FOLDER;
-      out.push({ manifest, path: c.node.path, construct: c, folder, app: manifest.kind === 'Namespace' ? undefined : appBoundaryOf(c) });
+      const app = manifest.kind === 'Namespace' ? undefined : appBoundaryOf(c);
+      out.push({ manifest, path: c.node.path, construct: c, folder: folderOf(c, manifest, app), app });
     }
     return out;
   }

@@ -14,7 +14,10 @@ export interface GitOpsUnit {
   readonly namespace?: string;
   /** Units that must be ready first. */
   readonly dependsOn: readonly string[];
-  /** Argo CD sync wave: cluster-scoped -2, namespaces -1, apps 0. */
+  /**
+   * Argo CD sync wave: cluster-scoped -2, namespaces -1, apps 0, apps that use a CRD an
+   * upstream chart installs 1.
+   */
   readonly wave: number;
 }
 
@@ -64,7 +67,7 @@ export function gitOpsObjects(profile: ClusterProfile, units: readonly GitOpsUni
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
-            syncOptions: ['PruneLast=true', 'ServerSideApply=true'],
+            syncOptions: ['PruneLast=true', 'ServerSideApply=true', ...(u.wave > 0 ? ['SkipDryRunOnMissingResource=true'] : [])],
           },
         },
       });

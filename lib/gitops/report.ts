@@ -117,6 +117,10 @@ export function renderReport(cluster: Cluster, s: ClusterSynthesis, engine: GitO
   }
   out.push('', `Untainted nodes (${untainted.map((n) => n.name).join(', ') || 'none'}): requests use ${pct(reqCpu, allocCpu)} of their CPU (${fmtCpu(reqCpu)} of ${fmtCpu(allocCpu)}) and ${pct(reqMem, allocMem)} of their memory (${fmtMem(reqMem)} of ${fmtMem(allocMem)}); memory limits are ${allocMem > 0 ? (limMem / allocMem).toFixed(2) : 'n/a'}× their memory.`);
 
+  for (const section of s.report) {
+    out.push('', `## ${section.title}`, '', ...section.lines);
+  }
+
   const warnings = s.findings.filter((f) => f.level === RuleLevel.WARNING && f.exemption === undefined);
   const exempt = s.findings.filter((f) => f.exemption !== undefined);
   out.push('', '## Policy findings', '');

@@ -5,6 +5,7 @@ import { CLUSTER_FOLDER, Cluster, ClusterSynthesis } from '../cluster/cluster';
 import { Manifest } from '../policies/rule';
 import { GitOpsUnit, gitOpsObjects } from './engine-objects';
 import { renderReport } from './report';
+import { upstreamChartsOf } from './upstream-chart';
 
 /** Folder of the GitOps engine's own objects inside a cluster tree. */
 export const GITOPS_FOLDER = 'gitops';
@@ -52,6 +53,29 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
     else apps.set(app, [o.manifest]);
   }
 
+  // API group -> unit of the upstream chart that installs its CRDs
+  const providers = new Map<string, string>();
+  for (const uc of upstreamChartsOf(cluster)) {
+    for (const g of uc.release.providesApiGroups) providers.set(g, unitName(uc.release.namespace, uc.release.name));
+  }
+  const crdDependencies = (unit: string, manifests: readonly Manifest[]): string[] => {
+    const deps = new Set<string>();
+    for (const m of manifests) {
+      const slash = m.apiVersion.indexOf('/');
+      const provider = slash > 0 ? providers.get(m.apiVersion.slice(0, slash)) : undefined;
+      if (provider !== undefined && provider !== unit) deps.add(provider);
+    }
+    return [...deps].sort();
+  };
+
+  // the cluster and namespace folders are applied before every app, so they cannot wait for a chart
+  const refuseEarlyCustomResources = (dir: string, manifests: readonly Manifest[]) => {
+    const early = manifests.find((m) => crdDependencies('', [m]).length);
+    if (early) {
+      throw new ValidationError(`${dir}/${fileNameOf(early)}`, { prop: 'scope', value: `${early.kind} ${early.metadata?.name}`, rule: `a custom resource in the ${dir} folder would be applied before the upstream chart that installs its CRD`, fix: 'create it inside an app: the construct that installs the chart, or any construct marked with markAppBoundary' });
+    }
+  };
+
   const units: GitOpsUnit[] = [];
   const rootResources: string[] = [];
   const folderNames = [...folders.keys()].sort((a, b) => (a === CLUSTER_FOLDER ? -1 : b === CLUSTER_FOLDER ? 1 : a.localeCompare(b)));
@@ -59,7 +83,9 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
     const apps = folders.get(folder)!;
     rootResources.push(folder);
     if (folder === CLUSTER_FOLDER) {
-      writeObjects(files, CLUSTER_FOLDER, apps.get('') ?? []);
+      const objs = apps.get('') ?? [];
+      refuseEarlyCustomResources(CLUSTER_FOLDER, objs);
+      writeObjects(files, CLUSTER_FOLDER, objs);
       units.push({ name: `${cluster.profile.name}-cluster`, folder: CLUSTER_FOLDER, dependsOn: [], wave: -2 });
       continue;
     }
@@ -69,9 +95,13 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
     for (const app of appNames) {
       writeObjects(files, `${folder}/${app}`, apps.get(app)!);
       if (app === NAMESPACE_FOLDER) {
+        refuseEarlyCustomResources(`${folder}/${app}`, apps.get(app)!);
         units.push({ name: nsUnit, folder: `${folder}/${app}`, namespace: folder, dependsOn: [`${cluster.profile.name}-cluster`], wave: -1 });
       } else {
-        units.push({ name: unitName(folder, app), folder: `${folder}/${app}`, namespace: folder, dependsOn: apps.has(NAMESPACE_FOLDER) ? [nsUnit] : [`${cluster.profile.name}-cluster`], wave: 0 });
+        const name = unitName(folder, app);
+        const crds = crdDependencies(name, apps.get(app)!);
+        const base = apps.has(NAMESPACE_FOLDER) ? nsUnit : `${cluster.profile.name}-cluster`;
+        units.push({ name, folder: `${folder}/${app}`, namespace: folder, dependsOn: [base, ...crds], wave: crds.length ? 1 : 0 });
       }
     }
   }

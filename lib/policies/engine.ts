@@ -1,6 +1,6 @@
 import { AnnotationKeys } from '../core/labels';
 import { ClusterProfile } from '../core/profile';
-import { Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, PolicyRule, RuleLevel, describe } from './rule';
+import { Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, PolicyRule, ReportSection, RuleLevel, describe } from './rule';
 
 /** The id of the engine's own rule about malformed exemptions. */
 export const EXEMPTION_RULE_ID = 'HK-META-01';
@@ -121,6 +121,20 @@ export function evaluatePolicies(objects: readonly ManifestRecord[], packs: read
     }
   }
   return findings;
+}
+
+/**
+ * The REPORT.md sections the rules of `packs` contribute, in pack order. Reuses `ctx` when
+ * given (one index for findings and report).
+ */
+export function reportSections(objects: readonly ManifestRecord[], packs: readonly PolicyPack[], profile?: ClusterProfile, ctx?: PolicyContext): ReportSection[] {
+  const context = ctx ?? createContext(objects, profile);
+  const out: ReportSection[] = [];
+  for (const rule of uniqueRules(packs)) {
+    const section = rule.report?.(context);
+    if (section) out.push(section);
+  }
+  return out;
 }
 
 function uniqueRules(packs: readonly PolicyPack[]): PolicyRule[] {

@@ -5,3 +5,8 @@ export * from './packs/baseline';
 export * from './rules/workload';
 export * from './rules/cluster';
 export * from './rules/capacity';
+export * from './helm';
+export * from './rules/storage';
+export * from './rules/backup';
+export * from './rules/exposure';
+export * from './rules/gpu';

@@ -62,6 +62,19 @@ export interface PolicyRule {
   check?(m: Manifest, ctx: PolicyContext): RuleViolation[];
   /** Judges the whole object set (cross-references, capacity, coverage). */
   analyze?(ctx: PolicyContext): AnalysisViolation[];
+  /**
+   * A section of the cluster's REPORT.md (e.g. the backup coverage table), computed from the
+   * same context. Return `undefined` when there is nothing to report.
+   */
+  report?(ctx: PolicyContext): ReportSection | undefined;
+}
+
+/** A REPORT.md section contributed by a rule. */
+export interface ReportSection {
+  /** Heading (rendered as `## title`). */
+  readonly title: string;
+  /** Markdown body lines (tables, lists). */
+  readonly lines: readonly string[];
 }
 
 /** A named selection of rules. */

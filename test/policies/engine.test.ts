@@ -1,5 +1,8 @@
 import { AnnotationKeys } from '../../lib/core/labels';
-import { EXEMPTION_RULE_ID, blockingFindings, evaluatePolicies, formatFinding } from '../../lib/policies/engine';
+import { Testing } from 'cdk8s';
+import { AppSize, AppWorkload, Cluster, Namespace, renderClusterTree } from '../../lib';
+import { EXEMPTION_RULE_ID, blockingFindings, evaluatePolicies, formatFinding, reportSections } from '../../lib/policies/engine';
+import { TEST_PROFILE } from '../helpers';
 import { Manifest, PolicyRule, RuleLevel } from '../../lib/policies/rule';
 import { deployment, merge, records } from './fixtures';
 
@@ -55,5 +58,34 @@ describe('policy engine', () => {
       .toBe(`annotation ${AnnotationKeys.EXEMPTIONS} is not JSON: HK-TST-01`);
     expect(evaluatePolicies(records(withExemptions(deployment(), '["HK-TST-01"]')), [pack])[0].message)
       .toBe(`annotation ${AnnotationKeys.EXEMPTIONS} must be a JSON object {"<rule-id>": "<reason>"}`);
+  });
+});
+
+describe('report sections', () => {
+  const counting: PolicyRule = {
+    id: 'HK-TST-02',
+    level: RuleLevel.WARNING,
+    title: 'counts deployments',
+    explanation: 'test rule',
+    fix: 'none',
+    report: (ctx) => (ctx.byKind('Deployment').length ? { title: 'Deployments', lines: [`${ctx.byKind('Deployment').length} deployments`] } : undefined),
+  };
+
+  test('rules with a report hook contribute sections, in pack order, once per rule id', () => {
+    const objs = records(deployment());
+    expect(reportSections(objs, [{ name: 'a', rules: [counting, noReplicasOfThree] }, { name: 'b', rules: [counting] }])).toEqual([
+      { title: 'Deployments', lines: ['1 deployments'] },
+    ]);
+  });
+
+  test('a rule that has nothing to report contributes no section', () => {
+    expect(reportSections([], [{ name: 'a', rules: [counting] }])).toEqual([]);
+  });
+
+  test('sections reach REPORT.md under their own heading', () => {
+    const c = new Cluster(Testing.app(), 'lab', { profile: TEST_PROFILE, policies: [{ name: 'a', rules: [counting] }] });
+    new AppWorkload(new Namespace(c, 'apps'), 'web', { image: 'ghcr.io/x/web:1.0.0', size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }] });
+    const report = renderClusterTree(c, c.synthesize()).get('REPORT.md')!;
+    expect(report).toContain('\n## Deployments\n\n1 deployments\n');
   });
 });

@@ -1,0 +1,2 @@
+// backup patterns: constructs are exported here as they land.
+export {};

@@ -1,0 +1,202 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../core/errors';
+import { LabelKeys, MANAGED_BY } from '../core/labels';
+import { validateDnsLabel } from '../core/names';
+import { ClusterProfile, GitOpsEngine } from '../core/profile';
+import { markAppBoundary } from '../core/tree';
+import { ChartRef } from '../core/versions';
+import { Application } from '../imports/argoproj.io';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+  HelmReleaseSpecUpgradeRemediationStrategy,
+} from '../imports/helm.toolkit.fluxcd.io';
+import { HelmRepository, HelmRepositorySpecType } from '../imports/source.toolkit.fluxcd.io';
+import { ARGO_CD_NAMESPACE } from './engine-objects';
+
+const UPSTREAM_CHART = Symbol.for('hardened-homelab.UpstreamChart');
+
+/** Props of {@link UpstreamChart}. */
+export interface UpstreamChartProps {
+  /** The pinned chart, normally an entry of the `Charts` table. */
+  readonly chart: ChartRef;
+  /**
+   * Helm release name (also the app folder in the GitOps tree).
+   * @default - the construct id
+   */
+  readonly releaseName?: string;
+  /**
+   * Helm values, computed by the pattern that installs the chart (from the ClusterProfile where
+   * the chart needs cluster facts). Secret values never go here: reference Secrets by name.
+   * @default {}
+   */
+  readonly values?: Record<string, unknown>;
+  /**
+   * API groups of the CustomResourceDefinitions the chart installs, e.g. `['velero.io']`.
+   * Every GitOps unit whose objects use one of these groups is ordered after this release
+   * (Flux `dependsOn`, Argo CD sync wave), so CRDs exist before their users.
+   * @default []
+   */
+  readonly providesApiGroups?: string[];
+  /**
+   * Releases that must be ready before this one (Flux HelmRelease `dependsOn`).
+   * @default []
+   */
+  readonly dependsOn?: UpstreamChart[];
+  /**
+   * How often the GitOps engine reconciles the release.
+   * @default '30m'
+   */
+  readonly interval?: string;
+}
+
+/** What any engine needs to install one upstream chart. */
+export interface HelmReleaseSpecification {
+  /** Release name. */
+  readonly name: string;
+  /** Target namespace. */
+  readonly namespace: string;
+  /** The pinned chart. */
+  readonly chart: ChartRef;
+  /** Helm values (a deep copy; no secret values). */
+  readonly values: Record<string, unknown>;
+  /** API groups of the CRDs the chart installs. */
+  readonly providesApiGroups: readonly string[];
+}
+
+/**
+ * Installs an upstream Helm chart, pinned in the `Charts` table, into the namespace of the
+ * enclosing {@link Namespace} chart, in the way the cluster's GitOps engine expects:
+ *
+ * - Flux (`profile.gitops.engine = FLUX`): a `HelmRepository` (type `oci` for `oci://` URLs)
+ *   and a `HelmRelease` with CRDs created and replaced on install and upgrade, remediation
+ *   retries and rollback, and `dependsOn` for the releases named in `dependsOn`;
+ * - Argo CD: an `Application` with a Helm source (`valuesObject`), automated prune and
+ *   self-heal, retry and server-side apply, in the Argo CD namespace.
+ *
+ * The Pulumi engine does not use those objects: it reads {@link release} and creates a Pulumi
+ * Helm release with the same chart, version and values (see `hardened-homelab/pulumi`).
+ */
+export class UpstreamChart extends Construct {
+  /** Whether `x` is an UpstreamChart (works across copies of the library). */
+  public static isUpstreamChart(x: unknown): x is UpstreamChart {
+    return typeof x === 'object' && x !== null && (x as any)[UPSTREAM_CHART] === true;
+  }
+
+  /** The UpstreamChart that `scope` belongs to (itself included), if any. */
+  public static of(scope: IConstruct): UpstreamChart | undefined {
+    for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+      if (UpstreamChart.isUpstreamChart(s)) return s;
+    }
+    return undefined;
+  }
+
+  /** The release as any engine installs it. */
+  public readonly release: HelmReleaseSpecification;
+  /** The GitOps engine objects (HelmRepository + HelmRelease, or Application). */
+  public readonly gitOpsObjects: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: UpstreamChartProps) {
+    super(scope, id);
+    Object.defineProperty(this, UPSTREAM_CHART, { value: true, enumerable: false });
+    const profile = ClusterProfile.of(this);
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) {
+      throw new ValidationError(this, { prop: 'scope', value: Chart.of(this).node.path, rule: 'an upstream chart is installed into a namespace', fix: 'create the UpstreamChart inside a Namespace chart' });
+    }
+    const name = ValidationError.within(this, 'releaseName', () => validateDnsLabel(props.releaseName ?? id));
+    const chart = props.chart;
+    if (!/^(https:\/\/|oci:\/\/)[^\s]+$/.test(chart.repositoryUrl)) {
+      throw new ValidationError(this, { prop: 'chart.repositoryUrl', value: chart.repositoryUrl, rule: 'must be an https:// or oci:// Helm repository URL', fix: 'use the chart\'s published repository, e.g. "https://charts.longhorn.io"' });
+    }
+    if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(chart.version)) {
+      throw new ValidationError(this, { prop: 'chart.version', value: chart.version, rule: 'must be an exact semantic version (no ranges, no "latest")', fix: 'pin the chart version in the Charts table, e.g. "1.9.2"' });
+    }
+    const groups = props.providesApiGroups ?? [];
+    for (const g of groups) {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(g)) {
+        throw new ValidationError(this, { prop: 'providesApiGroups', value: g, rule: 'must be an API group such as "velero.io"', fix: 'list the group part of the CRDs\' apiVersion' });
+      }
+    }
+    const interval = props.interval ?? '30m';
+    if (!/^(\d+h)?(\d+m)?(\d+s)?$/.test(interval) || interval === '') {
+      throw new ValidationError(this, { prop: 'interval', value: interval, rule: 'must be a Go duration in hours, minutes and seconds', fix: 'use e.g. "30m" or "1h"' });
+    }
+    const values = structuredClone(props.values ?? {});
+    this.release = { name, namespace, chart, values, providesApiGroups: [...groups] };
+    markAppBoundary(this, name);
+
+    const engine = profile.gitops?.engine;
+    if (engine === undefined) {
+      throw new ValidationError(this, { prop: 'profile.gitops', value: undefined, rule: 'an upstream chart is installed by the GitOps engine, and the profile names none', fix: 'set profile.gitops (engine FLUX or ARGO_CD, repoUrl); the Pulumi engine installs the same release as a Helm release' });
+    }
+    const labels = { [LabelKeys.NAME]: name, [LabelKeys.MANAGED_BY]: MANAGED_BY };
+    const dependsOn = (props.dependsOn ?? []).map((d) => ({ name: d.release.name, namespace: d.release.namespace }));
+
+    if (engine === GitOpsEngine.FLUX) {
+      const oci = chart.repositoryUrl.startsWith('oci://');
+      const repo = new HelmRepository(this, 'HelmRepository', {
+        metadata: { name, namespace, labels },
+        spec: { url: chart.repositoryUrl, interval: '1h', type: oci ? HelmRepositorySpecType.OCI : undefined },
+      });
+      const hr = new HelmRelease(this, 'HelmRelease', {
+        metadata: { name, namespace, labels },
+        spec: {
+          interval,
+          releaseName: name,
+          chart: {
+            spec: {
+              chart: chart.chart,
+              version: chart.version,
+              sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name, namespace },
+              interval: '1h',
+            },
+          },
+          install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+          upgrade: {
+            crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE,
+            cleanupOnFail: true,
+            remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK },
+          },
+          dependsOn: dependsOn.length ? dependsOn : undefined,
+          values: Object.keys(values).length ? values : undefined,
+        },
+      });
+      this.gitOpsObjects = [repo, hr];
+    } else {
+      const app = new Application(this, 'Application', {
+        metadata: {
+          name: `${namespace}-${name}`.slice(0, 63).replace(/-+$/, ''),
+          namespace: ARGO_CD_NAMESPACE,
+          labels,
+          annotations: { 'argocd.argoproj.io/sync-wave': groups.length ? '-1' : '0' },
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: 'default',
+          source: {
+            repoUrl: chart.repositoryUrl.replace(/^oci:\/\//, ''),
+            chart: chart.chart,
+            targetRevision: chart.version,
+            helm: { releaseName: name, valuesObject: Object.keys(values).length ? values : undefined },
+          },
+          destination: { server: 'https://kubernetes.default.svc', namespace },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+            syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
+          },
+        },
+      });
+      this.gitOpsObjects = [app];
+    }
+  }
+}
+
+/** Every UpstreamChart under `root`, in construct-tree order. */
+export function upstreamChartsOf(root: IConstruct): UpstreamChart[] {
+  return root.node.findAll().filter(UpstreamChart.isUpstreamChart);
+}

@@ -1,0 +1,2 @@
+// gpu patterns: constructs are exported here as they land.
+export {};

@@ -1,0 +1,2 @@
+// networking patterns: constructs are exported here as they land.
+export {};

@@ -1,0 +1,4 @@
+import { PolicyRule } from '../../rule';
+
+/** Backups: schedules, TTLs, coverage of every namespace with data. */
+export const BACKUP_RULES: readonly PolicyRule[] = [];

@@ -1,0 +1,2 @@
+// security patterns: constructs are exported here as they land.
+export {};

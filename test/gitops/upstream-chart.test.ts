@@ -1,0 +1,169 @@
+import { Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { Cluster, GitOpsEngine, Namespace, UpstreamChart, markAppBoundary, renderClusterTree, upstreamChartsOf } from '../../lib';
+import { Backup } from '../../lib/imports/velero.io';
+import { createValidator } from '../schema/validator';
+import { TEST_PROFILE, errorOf } from '../helpers';
+
+jest.setTimeout(60_000);
+
+const CHART = { chart: 'velero', version: '10.1.3', repositoryUrl: 'https://vmware-tanzu.github.io/helm-charts' };
+
+function lab(engine: GitOpsEngine | null = GitOpsEngine.FLUX): Cluster {
+  return new Cluster(Testing.app(), 'lab', { profile: { ...TEST_PROFILE, gitops: engine ? { engine, repoUrl: 'https://github.com/me/lab' } : undefined }, policies: [] });
+}
+
+describe('UpstreamChart', () => {
+  test('Flux: a HelmRepository and a HelmRelease with pinned version, values, CRD policy and remediation', () => {
+    const ns = new Namespace(lab(), 'velero');
+    const chart = new UpstreamChart(ns, 'velero', { chart: CHART, values: { kubectl: { image: { tag: '1.29' } } } });
+    const objs = Testing.synth(ns).filter((o: any) => o.apiVersion.includes('fluxcd'));
+    expect(objs.map((o: any) => [o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name])).toEqual([
+      ['source.toolkit.fluxcd.io/v1', 'HelmRepository', 'velero', 'velero'],
+      ['helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'velero', 'velero'],
+    ]);
+    expect(objs[0].spec).toEqual({ url: CHART.repositoryUrl, interval: '1h' });
+    expect(objs[1].spec).toEqual({
+      interval: '30m',
+      releaseName: 'velero',
+      chart: { spec: { chart: 'velero', version: '10.1.3', sourceRef: { kind: 'HelmRepository', name: 'velero', namespace: 'velero' }, interval: '1h' } },
+      install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+      upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
+      values: { kubectl: { image: { tag: '1.29' } } },
+    });
+    expect(chart.release).toEqual({ name: 'velero', namespace: 'velero', chart: CHART, values: { kubectl: { image: { tag: '1.29' } } }, providesApiGroups: [] });
+    expect(chart.gitOpsObjects).toHaveLength(2);
+  });
+
+  test('values are copied: changing the caller\'s object later does not change the release', () => {
+    const values: any = { a: { b: 1 } };
+    const chart = new UpstreamChart(new Namespace(lab(), 'x'), 'x', { chart: CHART, values });
+    values.a.b = 2;
+    expect(chart.release.values).toEqual({ a: { b: 1 } });
+  });
+
+  test('Flux: an oci:// repository is a HelmRepository of type oci; dependsOn names the other release', () => {
+    const c = lab();
+    const first = new UpstreamChart(new Namespace(c, 'a'), 'first', { chart: CHART });
+    const ns = new Namespace(c, 'b');
+    new UpstreamChart(ns, 'second', { chart: { chart: 'thing', version: '1.0.0', repositoryUrl: 'oci://ghcr.io/org/charts' }, dependsOn: [first], releaseName: 'thing' });
+    const objs = Testing.synth(ns);
+    expect(objs.find((o: any) => o.kind === 'HelmRepository').spec).toEqual({ url: 'oci://ghcr.io/org/charts', interval: '1h', type: 'oci' });
+    const hr = objs.find((o: any) => o.kind === 'HelmRelease');
+    expect(hr.metadata.name).toBe('thing');
+    expect(hr.spec.dependsOn).toEqual([{ name: 'first', namespace: 'a' }]);
+    expect(hr.spec.values).toBeUndefined();
+  });
+
+  test('Argo CD: one Application with a Helm source in the argocd namespace', () => {
+    const ns = new Namespace(lab(GitOpsEngine.ARGO_CD), 'velero');
+    new UpstreamChart(ns, 'velero', { chart: CHART, values: { a: 1 }, providesApiGroups: ['velero.io'] });
+    const app = Testing.synth(ns).find((o: any) => o.kind === 'Application');
+    expect(app.metadata).toEqual({
+      name: 'velero-velero',
+      namespace: 'argocd',
+      labels: { 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/managed-by': 'hardened-homelab' },
+      annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    });
+    expect(app.spec).toEqual({
+      project: 'default',
+      source: { repoURL: CHART.repositoryUrl, chart: 'velero', targetRevision: '10.1.3', helm: { releaseName: 'velero', valuesObject: { a: 1 } } },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'velero' },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
+      },
+    });
+  });
+
+  test('the engine objects validate against the Flux and Argo CD CRD schemas', () => {
+    const v = createValidator();
+    for (const engine of [GitOpsEngine.FLUX, GitOpsEngine.ARGO_CD]) {
+      const ns = new Namespace(lab(engine), 'velero');
+      new UpstreamChart(ns, 'velero', { chart: CHART, values: { a: 1 } });
+      const crs = Testing.synth(ns).filter((o: any) => /fluxcd|argoproj/.test(o.apiVersion));
+      expect(crs.length).toBeGreaterThan(0);
+      for (const o of crs) expect(v.validate(o)).toEqual([]);
+    }
+  });
+
+  test('the tree: the chart has its own app folder after its namespace (Flux dependsOn, Argo CD wave 0)', () => {
+    for (const engine of [GitOpsEngine.FLUX, GitOpsEngine.ARGO_CD]) {
+      const c = lab(engine);
+      new UpstreamChart(new Namespace(c, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
+      const files = renderClusterTree(c, c.synthesize());
+      if (engine === GitOpsEngine.FLUX) {
+        expect(files.has('velero/velero/helmrelease-velero.yaml')).toBe(true);
+        expect(YAML.parse(files.get('gitops/kustomization-velero-velero.yaml')!).spec.dependsOn).toEqual([{ name: 'velero-namespace' }]);
+      } else {
+        expect(files.has('velero/velero/application-velero-velero.yaml')).toBe(true);
+        expect(YAML.parse(files.get('gitops/application-velero-velero.yaml')!).metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '0' });
+      }
+    }
+  });
+
+  test('an app that uses a provided API group depends on the chart\'s unit', () => {
+    const c = lab(GitOpsEngine.ARGO_CD);
+    new UpstreamChart(new Namespace(c, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
+    const backups = new Namespace(c, 'backups');
+    const app = new Construct(backups, 'ladder');
+    markAppBoundary(app, 'ladder');
+    new Backup(app, 'nightly', { metadata: { name: 'nightly' }, spec: {} });
+    const files = renderClusterTree(c, c.synthesize());
+    const unit = YAML.parse(files.get('gitops/application-backups-ladder.yaml')!);
+    expect(unit.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(unit.spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true']);
+  });
+
+  test('upstreamChartsOf finds every chart in tree order', () => {
+    const c = lab();
+    new UpstreamChart(new Namespace(c, 'a'), 'one', { chart: CHART });
+    new UpstreamChart(new Namespace(c, 'b'), 'two', { chart: CHART });
+    expect(upstreamChartsOf(c).map((u) => u.release.name)).toEqual(['one', 'two']);
+  });
+
+  describe('refuses', () => {
+    test('a scope outside a Namespace chart', () => {
+      const c = lab();
+      expect(errorOf(() => new UpstreamChart(c.clusterChart, 'x', { chart: CHART }))).toBe(
+        '[lab/cluster/x] scope = "lab/cluster": an upstream chart is installed into a namespace. Fix: create the UpstreamChart inside a Namespace chart');
+    });
+    test('a profile without a GitOps engine', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(null), 'v'), 'velero', { chart: CHART }))).toBe(
+        '[lab/v/velero] profile.gitops = undefined: an upstream chart is installed by the GitOps engine, and the profile names none. Fix: set profile.gitops (engine FLUX or ARGO_CD, repoUrl); the Pulumi engine installs the same release as a Helm release');
+    });
+    test('a floating chart version', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(), 'v'), 'velero', { chart: { ...CHART, version: '10.x' } }))).toBe(
+        '[lab/v/velero] chart.version = "10.x": must be an exact semantic version (no ranges, no "latest"). Fix: pin the chart version in the Charts table, e.g. "1.9.2"');
+    });
+    test('a plain-http repository', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(), 'v'), 'velero', { chart: { ...CHART, repositoryUrl: 'http://charts.example' } }))).toMatch(
+        /^\[lab\/v\/velero\] chart\.repositoryUrl = "http:\/\/charts\.example": must be an https:\/\/ or oci:\/\/ Helm repository URL\. Fix: /);
+    });
+    test('an invalid release name', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(), 'v'), 'velero', { chart: CHART, releaseName: 'Velero_1' }))).toMatch(/^\[lab\/v\/velero\] releaseName = "Velero_1": /);
+    });
+    test('a bad API group', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(), 'v'), 'velero', { chart: CHART, providesApiGroups: ['velero'] }))).toBe(
+        '[lab/v/velero] providesApiGroups = "velero": must be an API group such as "velero.io". Fix: list the group part of the CRDs\' apiVersion');
+    });
+    test('a bad interval', () => {
+      expect(errorOf(() => new UpstreamChart(new Namespace(lab(), 'v'), 'velero', { chart: CHART, interval: '30 minutes' }))).toBe(
+        '[lab/v/velero] interval = "30 minutes": must be a Go duration in hours, minutes and seconds. Fix: use e.g. "30m" or "1h"');
+    });
+    test('a custom resource of a provided group in the cluster or a namespace folder', () => {
+      const c = lab();
+      new UpstreamChart(new Namespace(c, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
+      new Backup(c.clusterChart, 'b', { metadata: { name: 'b' }, spec: {} });
+      expect(errorOf(() => renderClusterTree(c, c.synthesize()))).toBe(
+        '[cluster/backup-b.yaml] scope = "Backup b": a custom resource in the cluster folder would be applied before the upstream chart that installs its CRD. Fix: create it inside an app: the construct that installs the chart, or any construct marked with markAppBoundary');
+      const d = lab();
+      new UpstreamChart(new Namespace(d, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
+      new Backup(new Namespace(d, 'backups'), 'nightly', { metadata: { name: 'nightly' }, spec: {} });
+      expect(errorOf(() => renderClusterTree(d, d.synthesize()))).toMatch(/^\[backups\/namespace\/backup-nightly\.yaml\] scope = "Backup nightly": a custom resource in the backups\/namespace folder would be applied before /);
+    });
+  });
+});
