@@ -1,16 +1,8 @@
-import * as pulumi from '@pulumi/pulumi';
-import { App } from 'cdk8s';
-import { ClusterObjects } from '../lib/pulumi';
-import { buildCortex } from './cortex';
-import { buildHomelab } from './homelab';
+// Pulumi entry point (Pulumi.yaml `main`). See stacks/pulumi-program.ts and the README section
+// "Provision with Pulumi".
+import { program } from './pulumi-program';
 
-// Pulumi entry point (Pulumi.yaml `main`). `pulumi config set cluster homelab|cortex` picks the
-// cluster; its objects are synthesized (policies included) and handed to Pulumi unchanged.
-const builders = { homelab: buildHomelab, cortex: buildCortex } as const;
-const config = new pulumi.Config();
-const name = config.require('cluster');
-if (!(name in builders)) {
-  throw new Error(`config hardened-homelab:cluster = "${name}": unknown cluster. Fix: pulumi config set cluster homelab (or cortex)`);
-}
-const cluster = builders[name as keyof typeof builders](new App({ outdir: '/nonexistent' }));
-export const objects = new ClusterObjects(name, { cluster }).objectCount;
+const out = program();
+export const objectCount = out.objectCount;
+export const releases = out.releases;
+export const secrets = out.secrets;

@@ -6,3 +6,4 @@ export * from './versions';
 export * from './profile';
 export * from './tree';
 export * from './exemptions';
+export * from './secrets';

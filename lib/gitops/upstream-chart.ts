@@ -65,6 +65,8 @@ export interface HelmReleaseSpecification {
   readonly values: Record<string, unknown>;
   /** API groups of the CRDs the chart installs. */
   readonly providesApiGroups: readonly string[];
+  /** Releases installed first. */
+  readonly dependsOn: readonly { readonly name: string; readonly namespace: string }[];
 }
 
 /**
@@ -126,7 +128,8 @@ export class UpstreamChart extends Construct {
       throw new ValidationError(this, { prop: 'interval', value: interval, rule: 'must be a Go duration in hours, minutes and seconds', fix: 'use e.g. "30m" or "1h"' });
     }
     const values = structuredClone(props.values ?? {});
-    this.release = { name, namespace, chart, values, providesApiGroups: [...groups] };
+    const dependsOn = (props.dependsOn ?? []).map((d) => ({ name: d.release.name, namespace: d.release.namespace }));
+    this.release = { name, namespace, chart, values, providesApiGroups: [...groups], dependsOn };
     markAppBoundary(this, name);
 
     const engine = profile.gitops?.engine;
@@ -134,7 +137,6 @@ export class UpstreamChart extends Construct {
       throw new ValidationError(this, { prop: 'profile.gitops', value: undefined, rule: 'an upstream chart is installed by the GitOps engine, and the profile names none', fix: 'set profile.gitops (engine FLUX or ARGO_CD, repoUrl); the Pulumi engine installs the same release as a Helm release' });
     }
     const labels = { [LabelKeys.NAME]: name, [LabelKeys.MANAGED_BY]: MANAGED_BY };
-    const dependsOn = (props.dependsOn ?? []).map((d) => ({ name: d.release.name, namespace: d.release.namespace }));
 
     if (engine === GitOpsEngine.FLUX) {
       const oci = chart.repositoryUrl.startsWith('oci://');

@@ -32,7 +32,7 @@ describe('UpstreamChart', () => {
       upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
       values: { kubectl: { image: { tag: '1.29' } } },
     });
-    expect(chart.release).toEqual({ name: 'velero', namespace: 'velero', chart: CHART, values: { kubectl: { image: { tag: '1.29' } } }, providesApiGroups: [] });
+    expect(chart.release).toEqual({ name: 'velero', namespace: 'velero', chart: CHART, values: { kubectl: { image: { tag: '1.29' } } }, providesApiGroups: [], dependsOn: [] });
     expect(chart.gitOpsObjects).toHaveLength(2);
   });
 
