@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Application } from '../imports/argoproj.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
 import { ClusterProfile, GitOpsEngine } from '../core/profile';
 import { Manifest } from '../policies/rule';
 
@@ -23,11 +24,18 @@ export interface GitOpsUnit {
 
 /** Namespace of the Flux objects the tree ships. */
 export const FLUX_NAMESPACE = 'flux-system';
+/**
+ * Name of the root GitRepository and Kustomization (Flux): the names `flux bootstrap` uses, so
+ * a bootstrapped cluster adopts them.
+ */
+export const FLUX_ROOT = 'flux-system';
 /** Namespace of the Argo CD objects the tree ships. */
 export const ARGO_CD_NAMESPACE = 'argocd';
 
 /**
- * The GitOps engine's own objects for `units`: a Flux Kustomization per unit (prune, wait,
+ * The GitOps engine's own objects for `units`: a root that makes the engine apply the
+ * `gitops/` folder (Flux: GitRepository + Kustomization `flux-system`, as `flux bootstrap`
+ * writes them; Argo CD: an app-of-apps Application `<cluster>-root`), then a Flux Kustomization per unit (prune, wait,
  * `dependsOn`) or an Argo CD Application per unit (automated prune and self-heal, retry,
  * sync waves). Rendered from the imported CRD classes; they are not part of the cluster's
  * construct tree, so the Pulumi engine (which needs no GitOps controller) never sees them.
@@ -36,6 +44,35 @@ export function gitOpsObjects(profile: ClusterProfile, units: readonly GitOpsUni
   const g = profile.gitops;
   if (!g) return [];
   const chart = new Chart(new App({ outdir: '/nonexistent' }), 'gitops', { disableResourceNameHashes: true });
+  // the root: the engine applies this gitops/ folder itself, the same objects `flux bootstrap` writes
+  if (g.engine === GitOpsEngine.FLUX) {
+    new GitRepository(chart, 'root-source', {
+      metadata: { name: FLUX_ROOT, namespace: FLUX_NAMESPACE },
+      spec: { url: g.repoUrl, ref: { branch: g.branch }, interval: '1m', secretRef: g.repoUrl.startsWith('https://') ? undefined : { name: FLUX_ROOT } },
+    });
+    new Kustomization(chart, 'root', {
+      metadata: { name: FLUX_ROOT, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: '10m',
+        path: `./${g.path}/gitops`,
+        prune: true,
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: FLUX_ROOT, namespace: FLUX_NAMESPACE },
+      },
+    });
+  } else {
+    new Application(chart, 'root', {
+      metadata: { name: `${profile.name}-root`, namespace: ARGO_CD_NAMESPACE, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+      spec: {
+        project: 'default',
+        source: { repoUrl: g.repoUrl, targetRevision: g.branch, path: `${g.path}/gitops` },
+        destination: { server: 'https://kubernetes.default.svc', namespace: ARGO_CD_NAMESPACE },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        },
+      },
+    });
+  }
   for (const u of units) {
     const path = `./${g.path}/${u.folder}`;
     if (g.engine === GitOpsEngine.FLUX) {

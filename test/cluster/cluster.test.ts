@@ -83,6 +83,29 @@ describe('GitOps tree', () => {
     expect(YAML.parse(files.get('gitops/application-lab-cluster.yaml')!).metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
   });
 
+  test('Flux root: GitRepository and Kustomization flux-system (as flux bootstrap writes them) apply the gitops folder', () => {
+    const files = tree(GitOpsEngine.FLUX);
+    expect(YAML.parse(files.get('gitops/gitrepository-flux-system.yaml')!)).toEqual({
+      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' },
+      spec: { url: 'https://github.com/me/lab', ref: { branch: 'main' }, interval: '1m' },
+    });
+    expect(YAML.parse(files.get('gitops/kustomization-flux-system.yaml')!).spec).toEqual({
+      interval: '10m', path: './dist/lab/gitops', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+    });
+    // an ssh repository needs the deploy key Secret flux bootstrap creates
+    const ssh = new Cluster(Testing.app(), 'lab', { profile: { ...TEST_PROFILE, gitops: { engine: GitOpsEngine.FLUX, repoUrl: 'ssh://git@github.com/me/lab' } }, policies: [] });
+    new Namespace(ssh, 'apps');
+    expect(YAML.parse(renderClusterTree(ssh, ssh.synthesize()).get('gitops/gitrepository-flux-system.yaml')!).spec.secretRef).toEqual({ name: 'flux-system' });
+  });
+
+  test('Argo CD root: an app-of-apps Application that applies the gitops folder', () => {
+    const root = YAML.parse(tree(GitOpsEngine.ARGO_CD).get('gitops/application-lab-root.yaml')!);
+    expect(root.metadata).toEqual({ name: 'lab-root', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+    expect(root.spec.source).toEqual({ repoURL: 'https://github.com/me/lab', targetRevision: 'main', path: 'dist/lab/gitops' });
+    expect(root.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
+    expect(root.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
   test('throws on an app named like a reserved folder', () => {
     const cluster = new Cluster(Testing.app(), 'lab', { profile: TEST_PROFILE, policies: [] });
     new AppWorkload(new Namespace(cluster, 'apps'), 'namespace', { image: 'x/y:1', size: AppSize.SMALL });
