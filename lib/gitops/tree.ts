@@ -58,11 +58,14 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
   for (const uc of upstreamChartsOf(cluster)) {
     for (const g of uc.release.providesApiGroups) providers.set(g, unitName(uc.release.namespace, uc.release.name));
   }
+  const providerOf = (m: Manifest): string | undefined => {
+    const slash = m.apiVersion.indexOf('/');
+    return slash > 0 ? providers.get(m.apiVersion.slice(0, slash)) : undefined;
+  };
   const crdDependencies = (unit: string, manifests: readonly Manifest[]): string[] => {
     const deps = new Set<string>();
     for (const m of manifests) {
-      const slash = m.apiVersion.indexOf('/');
-      const provider = slash > 0 ? providers.get(m.apiVersion.slice(0, slash)) : undefined;
+      const provider = providerOf(m);
       if (provider !== undefined && provider !== unit) deps.add(provider);
     }
     return [...deps].sort();
@@ -72,7 +75,7 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
   const refuseEarlyCustomResources = (dir: string, manifests: readonly Manifest[]) => {
     const early = manifests.find((m) => crdDependencies('', [m]).length);
     if (early) {
-      throw new ValidationError(`${dir}/${fileNameOf(early)}`, { prop: 'scope', value: `${early.kind} ${early.metadata?.name}`, rule: `a custom resource in the ${dir} folder would be applied before the upstream chart that installs its CRD`, fix: 'create it inside an app: the construct that installs the chart, or any construct marked with markAppBoundary' });
+      throw new ValidationError(`${dir}/${fileNameOf(early)}`, { prop: 'scope', value: `${early.kind} ${early.metadata?.name}`, rule: `a custom resource in the ${dir} folder would be applied before the upstream chart that installs its CRD`, fix: 'create it inside its own app (a construct marked with markAppBoundary), which then waits for the chart' });
     }
   };
 
@@ -99,6 +102,10 @@ export function renderClusterTree(cluster: Cluster, synthesis: ClusterSynthesis)
         units.push({ name: nsUnit, folder: `${folder}/${app}`, namespace: folder, dependsOn: [`${cluster.profile.name}-cluster`], wave: -1 });
       } else {
         const name = unitName(folder, app);
+        const own = apps.get(app)!.find((m) => providerOf(m) === name);
+        if (own) {
+          throw new ValidationError(`${folder}/${app}/${fileNameOf(own)}`, { prop: 'scope', value: `${own.kind} ${own.metadata?.name}`, rule: 'a custom resource in the same app as the upstream chart that installs its CRD cannot be applied until the chart is installed, which that same apply does', fix: 'create the custom resource in its own app (a construct marked with markAppBoundary), which then waits for the chart' });
+        }
         const crds = crdDependencies(name, apps.get(app)!);
         const base = apps.has(NAMESPACE_FOLDER) ? nsUnit : `${cluster.profile.name}-cluster`;
         units.push({ name, folder: `${folder}/${app}`, namespace: folder, dependsOn: [base, ...crds], wave: crds.length ? 1 : 0 });

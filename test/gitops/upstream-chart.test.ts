@@ -126,6 +126,14 @@ describe('UpstreamChart', () => {
   });
 
   describe('refuses', () => {
+    test('a custom resource in the same app as the chart that installs its CRD', () => {
+      const c = lab();
+      const chart = new UpstreamChart(new Namespace(c, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
+      new Backup(chart, 'b', { metadata: { name: 'b' }, spec: {} });
+      expect(errorOf(() => renderClusterTree(c, c.synthesize()))).toBe(
+        '[velero/velero/backup-b.yaml] scope = "Backup b": a custom resource in the same app as the upstream chart that installs its CRD cannot be applied until the chart is installed, which that same apply does. Fix: create the custom resource in its own app (a construct marked with markAppBoundary), which then waits for the chart');
+    });
+
     test('a scope outside a Namespace chart', () => {
       const c = lab();
       expect(errorOf(() => new UpstreamChart(c.clusterChart, 'x', { chart: CHART }))).toBe(
@@ -155,11 +163,12 @@ describe('UpstreamChart', () => {
         '[lab/v/velero] interval = "30 minutes": must be a Go duration in hours, minutes and seconds. Fix: use e.g. "30m" or "1h"');
     });
     test('a custom resource of a provided group in the cluster or a namespace folder', () => {
+      // (the cluster and namespace folders are applied before every app, so they cannot wait for a chart)
       const c = lab();
       new UpstreamChart(new Namespace(c, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
       new Backup(c.clusterChart, 'b', { metadata: { name: 'b' }, spec: {} });
       expect(errorOf(() => renderClusterTree(c, c.synthesize()))).toBe(
-        '[cluster/backup-b.yaml] scope = "Backup b": a custom resource in the cluster folder would be applied before the upstream chart that installs its CRD. Fix: create it inside an app: the construct that installs the chart, or any construct marked with markAppBoundary');
+        '[cluster/backup-b.yaml] scope = "Backup b": a custom resource in the cluster folder would be applied before the upstream chart that installs its CRD. Fix: create it inside its own app (a construct marked with markAppBoundary), which then waits for the chart');
       const d = lab();
       new UpstreamChart(new Namespace(d, 'velero'), 'velero', { chart: CHART, providesApiGroups: ['velero.io'] });
       new Backup(new Namespace(d, 'backups'), 'nightly', { metadata: { name: 'nightly' }, spec: {} });
