@@ -14,8 +14,20 @@ export const AnnotationKeys = {
   EXEMPTIONS: 'hardened-homelab.io/exemptions',
   /** `app-native: <reason>` or `public: <reason>` on an HTTPRoute that does not go through an auth proxy. */
   AUTH: 'hardened-homelab.io/auth',
+  /**
+   * On an upstream chart's HelmRelease / Application: JSON `{ cpu, memory, memoryLimit, pods?,
+   * perNode? }`, the requests of the pods the chart runs (which are not in the output). The
+   * capacity analysis and the namespace quota count it.
+   */
+  FOOTPRINT: 'hardened-homelab.io/footprint',
   /** The criticality a workload was declared with (`critical`, `standard`, `optional`). */
   CRITICALITY: 'hardened-homelab.io/criticality',
+  /**
+   * On a pod template: the GPU memory the pod uses at peak (a Kubernetes memory quantity, e.g.
+   * `6Gi`). Time-slicing has no memory isolation, so the GPU budget analysis (HK-GPU-04) sums it
+   * over the pods that share a physical GPU. Written by the app pattern's `gpu.memory` option.
+   */
+  GPU_MEMORY: 'hardened-homelab.io/gpu-memory',
 } as const;
 
 /** The value of `app.kubernetes.io/managed-by` on everything the library synthesizes. */

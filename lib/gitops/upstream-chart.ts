@@ -1,9 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
-import { LabelKeys, MANAGED_BY } from '../core/labels';
+import { AnnotationKeys, LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, GitOpsEngine } from '../core/profile';
+import { Cpu, Memory } from '../core/quantity';
 import { markAppBoundary } from '../core/tree';
 import { ChartRef } from '../core/versions';
 import { Application } from '../imports/argoproj.io';
@@ -18,6 +19,37 @@ import { HelmRepository, HelmRepositorySpecType } from '../imports/source.toolki
 import { ARGO_CD_NAMESPACE } from './engine-objects';
 
 const UPSTREAM_CHART = Symbol.for('hardened-homelab.UpstreamChart');
+
+/** Compute requests of the pods an upstream chart runs. */
+export interface ChartResources {
+  /** CPU requests, e.g. `'200m'`. */
+  readonly cpu: string;
+  /** Memory requests, e.g. `'512Mi'`. */
+  readonly memory: string;
+  /** Memory limits. */
+  readonly memoryLimit: string;
+}
+
+/**
+ * What an upstream chart's pods request. The chart's pods are not in the output, so the
+ * namespace quota and the capacity analysis count this instead; figures come from the values
+ * the pattern sets (or the chart's defaults).
+ */
+export interface ChartFootprint extends ChartResources {
+  /** Pods of its Deployments and StatefulSets (all replicas), whose requests are the figures above. */
+  readonly pods: number;
+  /** Requests of its DaemonSets' pods on each node they run on. @default - no DaemonSets */
+  readonly perNode?: ChartResources;
+}
+
+/** A footprint in exact units. */
+export interface ResolvedChartFootprint {
+  readonly cpu: Cpu;
+  readonly memory: Memory;
+  readonly memoryLimit: Memory;
+  readonly pods: number;
+  readonly perNode?: { readonly cpu: Cpu; readonly memory: Memory; readonly memoryLimit: Memory };
+}
 
 /** Props of {@link UpstreamChart}. */
 export interface UpstreamChartProps {
@@ -51,6 +83,12 @@ export interface UpstreamChartProps {
    * @default '30m'
    */
   readonly interval?: string;
+  /**
+   * What the chart's pods request, for the namespace quota and the capacity analysis. Written
+   * to the `hardened-homelab.io/footprint` annotation of the engine object.
+   * @default - unknown: a Namespace that derives its quota refuses the chart
+   */
+  readonly footprint?: ChartFootprint;
 }
 
 /** What any engine needs to install one upstream chart. */
@@ -98,6 +136,8 @@ export class UpstreamChart extends Construct {
 
   /** The release as any engine installs it. */
   public readonly release: HelmReleaseSpecification;
+  /** What the chart's pods request, when declared. */
+  public readonly footprint?: ResolvedChartFootprint;
   /** The GitOps engine objects (HelmRepository + HelmRelease, or Application). */
   public readonly gitOpsObjects: readonly ApiObject[];
 
@@ -127,6 +167,8 @@ export class UpstreamChart extends Construct {
     if (!/^(\d+h)?(\d+m)?(\d+s)?$/.test(interval) || interval === '') {
       throw new ValidationError(this, { prop: 'interval', value: interval, rule: 'must be a Go duration in hours, minutes and seconds', fix: 'use e.g. "30m" or "1h"' });
     }
+    if (props.footprint) this.footprint = resolveFootprint(this, props.footprint);
+    const annotations = props.footprint ? { [AnnotationKeys.FOOTPRINT]: JSON.stringify(props.footprint) } : undefined;
     const values = structuredClone(props.values ?? {});
     const dependsOn = (props.dependsOn ?? []).map((d) => ({ name: d.release.name, namespace: d.release.namespace }));
     this.release = { name, namespace, chart, values, providesApiGroups: [...groups], dependsOn };
@@ -145,7 +187,7 @@ export class UpstreamChart extends Construct {
         spec: { url: chart.repositoryUrl, interval: '1h', type: oci ? HelmRepositorySpecType.OCI : undefined },
       });
       const hr = new HelmRelease(this, 'HelmRelease', {
-        metadata: { name, namespace, labels },
+        metadata: { name, namespace, labels, annotations },
         spec: {
           interval,
           releaseName: name,
@@ -174,7 +216,7 @@ export class UpstreamChart extends Construct {
           name: `${namespace}-${name}`.slice(0, 63).replace(/-+$/, ''),
           namespace: ARGO_CD_NAMESPACE,
           labels,
-          annotations: { 'argocd.argoproj.io/sync-wave': groups.length ? '-1' : '0' },
+          annotations: { 'argocd.argoproj.io/sync-wave': groups.length ? '-1' : '0', ...annotations },
           finalizers: ['resources-finalizer.argocd.argoproj.io'],
         },
         spec: {
@@ -201,4 +243,22 @@ export class UpstreamChart extends Construct {
 /** Every UpstreamChart under `root`, in construct-tree order. */
 export function upstreamChartsOf(root: IConstruct): UpstreamChart[] {
   return root.node.findAll().filter(UpstreamChart.isUpstreamChart);
+}
+
+function resolveFootprint(scope: Construct, f: ChartFootprint): ResolvedChartFootprint {
+  const res = (prefix: string, r: ChartResources) => ({
+    cpu: ValidationError.within(scope, `${prefix}.cpu`, () => Cpu.parse(r.cpu)),
+    memory: ValidationError.within(scope, `${prefix}.memory`, () => Memory.parse(r.memory)),
+    memoryLimit: ValidationError.within(scope, `${prefix}.memoryLimit`, () => Memory.parse(r.memoryLimit)),
+  });
+  if (!Number.isInteger(f.pods) || f.pods < 0) {
+    throw new ValidationError(scope, { prop: 'footprint.pods', value: f.pods, rule: 'must be a whole number of at least 0', fix: 'count the pods of the chart\'s Deployments and StatefulSets (all replicas)' });
+  }
+  const main = res('footprint', f);
+  for (const [prefix, r] of [['footprint', main], ['footprint.perNode', f.perNode ? res('footprint.perNode', f.perNode) : undefined]] as const) {
+    if (r && r.memoryLimit.bytes < r.memory.bytes) {
+      throw new ValidationError(scope, { prop: `${prefix}.memoryLimit`, value: r.memoryLimit.toString(), rule: `is below the memory requests (${r.memory.toString()})`, fix: 'sum the memory limits of the same pods' });
+    }
+  }
+  return { ...main, pods: f.pods, perNode: f.perNode ? res('footprint.perNode', f.perNode) : undefined };
 }

@@ -6,6 +6,7 @@ import { MANAGED_BY, LabelKeys } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
+import { UpstreamChart, upstreamChartsOf } from '../gitops/upstream-chart';
 import { AppWorkload } from './app-workload';
 
 /** Explicit namespace ResourceQuota figures. */
@@ -90,6 +91,12 @@ export class Namespace extends Chart {
     });
 
     const quota = props.quota ? this.parseQuota(props.quota) : undefined;
+    if (!quota) {
+      this.node.addValidation({
+        validate: () => upstreamChartsOf(this).filter((c) => !c.footprint).map((c) =>
+          new ValidationError(c, { prop: 'footprint', value: undefined, rule: `namespace ${name} derives its ResourceQuota from what runs in it, and this chart's pods are not known`, fix: 'give the UpstreamChart a footprint (the requests of its pods), or give the Namespace an explicit quota' }).message),
+      });
+    }
     new k8s.KubeResourceQuota(this, 'ResourceQuota', {
       metadata: { name: 'compute' },
       spec: {
@@ -145,6 +152,11 @@ export class Namespace extends Chart {
     });
   }
 
+  /** The upstream charts installed in this namespace. */
+  public get charts(): UpstreamChart[] {
+    return upstreamChartsOf(this);
+  }
+
   /** The apps defined in this namespace. */
   public get workloads(): AppWorkload[] {
     return this.node.findAll().filter((c): c is AppWorkload => c instanceof AppWorkload);
@@ -168,6 +180,14 @@ export class Namespace extends Chart {
       cpu += app.resources.cpu.millis * n;
       memory += app.resources.memory.bytes * n;
       memoryLimit += app.resources.memoryLimit.bytes * n;
+    }
+    const nodes = ClusterProfile.of(this).nodes.length;
+    for (const c of this.charts) {
+      const f = c.footprint;
+      if (!f) continue;
+      cpu += f.cpu.millis + (f.perNode?.cpu.millis ?? 0) * nodes;
+      memory += f.memory.bytes + (f.perNode?.memory.bytes ?? 0) * nodes;
+      memoryLimit += f.memoryLimit.bytes + (f.perNode?.memoryLimit.bytes ?? 0) * nodes;
     }
     // round up to 50m CPU and 64Mi memory so small edits do not churn the quota
     const up = (v: number, step: number) => Math.max(step, Math.ceil((v * (1 + headroom)) / step) * step);

@@ -8,15 +8,16 @@ import { installMocks, registered, settle } from './mocks';
 
 jest.setTimeout(60_000);
 
+const FP = { cpu: '100m', memory: '128Mi', memoryLimit: '256Mi', pods: 1 };
 const CHART = { chart: 'velero', version: '10.1.3', repositoryUrl: 'https://vmware-tanzu.github.io/helm-charts' };
 
 /** A cluster with an upstream chart, a custom resource of its API group, and Secret references. */
 function lab(): Cluster {
   const c = new Cluster(new App({ outdir: '/nonexistent' }), 'lab', { profile: { ...TEST_PROFILE, gitops: { engine: GitOpsEngine.FLUX, repoUrl: 'https://github.com/me/lab' } }, policies: [] });
   const velero = new Namespace(c, 'velero');
-  const chart = new UpstreamChart(velero, 'velero', { chart: CHART, values: { kubectl: { tag: '1.29' } }, providesApiGroups: ['velero.io'] });
+  const chart = new UpstreamChart(velero, 'velero', { chart: CHART, footprint: FP, values: { kubectl: { tag: '1.29' } }, providesApiGroups: ['velero.io'] });
   requireSecret(chart, { name: 'cloud-credentials', keys: { cloud: { description: 'the S3 credentials file', validate: (v) => (v.includes('aws_access_key_id') ? undefined : 'not an AWS credentials file') } } });
-  new UpstreamChart(velero, 'second', { chart: { ...CHART, chart: 'other', repositoryUrl: 'oci://ghcr.io/org/charts' }, dependsOn: [chart] });
+  new UpstreamChart(velero, 'second', { chart: { ...CHART, chart: 'other', repositoryUrl: 'oci://ghcr.io/org/charts' }, footprint: FP, dependsOn: [chart] });
   const apps = new Namespace(c, 'apps');
   new AppWorkload(apps, 'web', { image: 'ghcr.io/x/web:1.0.0', size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], env: { TOKEN: EnvValue.fromSecret('web-token', 'token'), MAYBE: EnvValue.fromSecret('web-extra', 'x', true) } });
   new Backup(apps, 'nightly', { metadata: { name: 'nightly' }, spec: {} });
@@ -124,9 +125,9 @@ describe('ClusterObjects refuses', () => {
     const velero = c.node.findChild('velero') as Chart;
     expect(() => new ClusterObjects('part', { charts: [velero], secretValues: GOOD_SECRETS })).not.toThrow();
     const other = new Cluster(Testing.app(), 'o', { profile: { ...TEST_PROFILE, gitops: { engine: GitOpsEngine.FLUX, repoUrl: 'https://x/y' } }, policies: [] });
-    const first = new UpstreamChart(new Namespace(other, 'a'), 'first', { chart: CHART });
+    const first = new UpstreamChart(new Namespace(other, 'a'), 'first', { chart: CHART, footprint: FP });
     const b = new Namespace(other, 'b');
-    new UpstreamChart(b, 'then', { chart: CHART, dependsOn: [first] });
+    new UpstreamChart(b, 'then', { chart: CHART, footprint: FP, dependsOn: [first] });
     expect(() => new ClusterObjects('part2', { charts: [b] })).toThrow('ClusterObjects part2: release b/then depends on a/first, which is not among the charts given. Fix: pass the chart that installs a/first too');
   });
 });
