@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-29';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { AnnotationKeys, LabelKeys, MANAGED_BY } from '../core/labels';
@@ -51,6 +52,21 @@ export interface ResolvedChartFootprint {
   readonly perNode?: { readonly cpu: Cpu; readonly memory: Memory; readonly memoryLimit: Memory };
 }
 
+/**
+ * The NetworkPolicy for an upstream chart's pods. Namespaces deny all traffic by default, and
+ * upstream charts need to reach the API server, webhooks need to be reached from it, and most
+ * operators talk to the internet (ACME, registries, backup targets), so the default is an
+ * explicit, visible allow-all for the release's pods. Tighten it with your own rules.
+ */
+export interface ChartNetworkPolicy {
+  /** The chart's pods. @default - `app.kubernetes.io/instance: <release>` (the label Helm charts set) */
+  readonly podSelector?: Record<string, string>;
+  /** Ingress rules. @default - [{}]: from anywhere */
+  readonly ingress?: k8s.NetworkPolicyIngressRule[];
+  /** Egress rules. @default - [{}]: to anywhere */
+  readonly egress?: k8s.NetworkPolicyEgressRule[];
+}
+
 /** Props of {@link UpstreamChart}. */
 export interface UpstreamChartProps {
   /** The pinned chart, normally an entry of the `Charts` table. */
@@ -89,6 +105,12 @@ export interface UpstreamChartProps {
    * @default - unknown: a Namespace that derives its quota refuses the chart
    */
   readonly footprint?: ChartFootprint;
+  /**
+   * The NetworkPolicy `<release>-upstream` for the chart's pods, or `false` when the pattern
+   * renders its own.
+   * @default - allow all ingress and egress for the release's pods (see ChartNetworkPolicy)
+   */
+  readonly networkPolicy?: ChartNetworkPolicy | false;
 }
 
 /** What any engine needs to install one upstream chart. */
@@ -179,6 +201,19 @@ export class UpstreamChart extends Construct {
       throw new ValidationError(this, { prop: 'profile.gitops', value: undefined, rule: 'an upstream chart is installed by the GitOps engine, and the profile names none', fix: 'set profile.gitops (engine FLUX or ARGO_CD, repoUrl); the Pulumi engine installs the same release as a Helm release' });
     }
     const labels = { [LabelKeys.NAME]: name, [LabelKeys.MANAGED_BY]: MANAGED_BY };
+    if (props.networkPolicy !== false) {
+      const np = props.networkPolicy ?? {};
+      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: `${name}-upstream`, labels },
+        spec: {
+          podSelector: { matchLabels: np.podSelector ?? { 'app.kubernetes.io/instance': name } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: np.ingress ?? [{}],
+          egress: np.egress ?? [{}],
+        },
+      });
+    }
+
 
     if (engine === GitOpsEngine.FLUX) {
       const oci = chart.repositoryUrl.startsWith('oci://');

@@ -85,7 +85,7 @@ export function planResources(roots: readonly IConstruct[], manifests?: Readonly
     for (const c of root.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const m = manifests?.get(c) ?? (c.toJson() as Manifest);
-      if (UpstreamChart.of(c)) {
+      if (UpstreamChart.of(c)?.gitOpsObjects.includes(c)) {
         omitted.push(m);
         continue;
       }

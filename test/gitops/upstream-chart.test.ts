@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { Cluster, GitOpsEngine, Namespace, UpstreamChart, markAppBoundary, renderClusterTree, upstreamChartsOf } from '../../lib';
+import { Cluster, GitOpsEngine, k8s, Namespace, UpstreamChart, markAppBoundary, renderClusterTree, upstreamChartsOf } from '../../lib';
 import { Backup } from '../../lib/imports/velero.io';
 import { createValidator } from '../schema/validator';
 import { TEST_PROFILE, errorOf } from '../helpers';
@@ -141,6 +141,18 @@ describe('UpstreamChart', () => {
     new UpstreamChart(ns, 'velero', { chart: CHART, footprint: { cpu: '1', memory: '1Gi', memoryLimit: '2Gi', pods: 2 } });
     expect(Testing.synth(ns).find((o: any) => o.kind === 'Application').metadata.annotations).toEqual({
       'argocd.argoproj.io/sync-wave': '0', 'hardened-homelab.io/footprint': '{"cpu":"1","memory":"1Gi","memoryLimit":"2Gi","pods":2}' });
+  });
+
+  test('a visible allow-all NetworkPolicy for the release\'s pods by default; custom rules; or none', () => {
+    const ns = new Namespace(lab(), 'velero');
+    new UpstreamChart(ns, 'velero', { chart: CHART, footprint: FP });
+    new UpstreamChart(ns, 'tight', { chart: CHART, footprint: FP, networkPolicy: { podSelector: { app: 'tight' }, ingress: [], egress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443) }] }] } });
+    new UpstreamChart(ns, 'own', { chart: CHART, footprint: FP, networkPolicy: false });
+    const nps = Testing.synth(ns).filter((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-upstream'));
+    expect(nps.map((n: any) => [n.metadata.name, n.spec])).toEqual([
+      ['velero-upstream', { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'velero' } }, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] }],
+      ['tight-upstream', { podSelector: { matchLabels: { app: 'tight' } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [{ ports: [{ port: 443 }] }] }],
+    ]);
   });
 
   describe('refuses', () => {
