@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { BackupTarget, BackupTargetProps, parseBackupTargets } from './backup-target';
 import { ValidationError, show } from './errors';
 import { validateDnsLabel, validateDnsSubdomain } from './names';
 import { Cpu, Memory } from './quantity';
@@ -142,6 +143,16 @@ export interface ExternalServiceProps {
   readonly reason: string;
 }
 
+/** The capacity budget of a cluster (what the placement analysis enforces). */
+export interface CapacityBudgetProps {
+  /** Largest share of allocatable memory that memory requests may use (error above). @default 0.85 */
+  readonly maxMemoryRequestShare?: number;
+  /** Largest share of allocatable CPU that CPU requests may use (warning above). @default 0.85 */
+  readonly maxCpuRequestShare?: number;
+  /** Largest ratio of memory limits to allocatable memory per node (over-commit; warning above). @default 1.5 */
+  readonly maxMemoryLimitRatio?: number;
+}
+
 /** Typed facts about a cluster that every construct reads from its scope. */
 export interface ClusterProfileProps {
   readonly distro: Distro;
@@ -168,6 +179,40 @@ export interface ClusterProfileProps {
   readonly gitops?: GitOpsProps;
   /** Services that exist in the cluster but are not synthesized here. @default [] */
   readonly externalServices?: ExternalServiceProps[];
+  /** Capacity budget the placement analysis (HK-X-04, HK-X-22) enforces. @default - see CapacityBudgetProps */
+  readonly capacity?: CapacityBudgetProps;
+  /**
+   * Backup stores the cluster writes to (MinIO on the storage server, a Backblaze B2 bucket, …).
+   * Velero BackupStorageLocations and the Longhorn backup target refer to them by name, so the
+   * endpoint, bucket and region are written once.
+   * @default []
+   */
+  readonly backupTargets?: BackupTargetProps[];
+  /**
+   * RuntimeClasses that exist in the cluster without this program creating them. Constructs
+   * adopt these instead of synthesizing a conflicting object (e.g. the NVIDIA device plugin and
+   * RuntimeClass `nvidia`).
+   * @default - K3s since its December 2023 releases (v1.29.0, v1.28.5, v1.27.9, v1.26.12;
+   * k3s-io/k3s#8936) pre-creates `nvidia`, `nvidia-experimental`, `crun` and the wasm runtimes'
+   * classes ({@link K3S_RUNTIME_CLASSES}); older K3s and other distributions: none
+   */
+  readonly runtimeClasses?: string[];
+}
+
+/** RuntimeClasses that K3s creates on its own since its December 2023 releases (k3s-io/k3s#8936). */
+export const K3S_RUNTIME_CLASSES: readonly string[] = [
+  'crun', 'lunatic', 'nvidia', 'nvidia-experimental', 'slight', 'spin', 'wasmedge', 'wasmer', 'wasmtime', 'wws',
+];
+
+/** True when K3s `version` pre-creates the RuntimeClasses of {@link K3S_RUNTIME_CLASSES}. */
+export function k3sCreatesRuntimeClasses(version: string): boolean {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  if (major !== 1) return major > 1;
+  const firstPatch: Record<number, number> = { 26: 12, 27: 9, 28: 5 };
+  if (minor >= 29) return true;
+  return firstPatch[minor] !== undefined && patch >= firstPatch[minor];
 }
 
 /** A node of a {@link ClusterProfile}, validated and with parsed quantities. */
@@ -294,6 +339,12 @@ export class ClusterProfile {
   public readonly identityProvider?: IdentityProviderProps;
   public readonly gitops?: Required<GitOpsProps>;
   public readonly externalServices: readonly ExternalServiceProps[];
+  /** The capacity budget, defaults resolved. */
+  public readonly capacity: Required<CapacityBudgetProps>;
+  /** Validated backup targets (see {@link ClusterProfileProps.backupTargets}). */
+  public readonly backupTargets: readonly BackupTarget[];
+  /** RuntimeClasses that exist without being synthesized (see {@link ClusterProfileProps.runtimeClasses}). */
+  public readonly runtimeClasses: readonly string[];
   private readonly byName: Map<string, ClusterNode>;
 
   /**
@@ -366,6 +417,18 @@ export class ClusterProfile {
       const path = (g.path ?? `dist/${this.name}`).replace(/^\.\//, '').replace(/\/$/, '');
       this.gitops = { engine: g.engine, repoUrl: g.repoUrl, branch: g.branch ?? 'main', path };
     }
+    const cap = props.capacity ?? {};
+    this.capacity = {
+      maxMemoryRequestShare: cap.maxMemoryRequestShare ?? 0.85,
+      maxCpuRequestShare: cap.maxCpuRequestShare ?? 0.85,
+      maxMemoryLimitRatio: cap.maxMemoryLimitRatio ?? 1.5,
+    };
+    for (const [k, v] of Object.entries(this.capacity)) {
+      const max = k === 'maxMemoryLimitRatio' ? 10 : 1;
+      if (!(typeof v === 'number' && v > 0 && v <= max)) {
+        throw new ValidationError(where, { prop: `profile.capacity.${k}`, value: (cap as any)[k], rule: `must be a number above 0 and at most ${max}`, fix: k === 'maxMemoryLimitRatio' ? 'use e.g. 1.5 (limits may add up to 150% of allocatable memory)' : 'use a share such as 0.85 (85% of allocatable)' });
+      }
+    }
     this.externalServices = (props.externalServices ?? []).map((s, i) => {
       ValidationError.within(where, `profile.externalServices[${i}].name`, () => validateDnsLabel(s.name));
       ValidationError.within(where, `profile.externalServices[${i}].namespace`, () => validateDnsLabel(s.namespace));
@@ -374,6 +437,32 @@ export class ClusterProfile {
       }
       return { ...s, ports: [...s.ports] };
     });
+    this.backupTargets = parseBackupTargets(props.backupTargets, where);
+    this.runtimeClasses = (props.runtimeClasses ?? (this.distro === Distro.K3S && k3sCreatesRuntimeClasses(this.version) ? K3S_RUNTIME_CLASSES : []))
+      .map((r, i) => ValidationError.within(where, `profile.runtimeClasses[${i}]`, () => validateDnsSubdomain(r)));
+  }
+
+  /** True when RuntimeClass `name` exists in the cluster without this program creating it. */
+  public hasRuntimeClass(name: string): boolean {
+    return this.runtimeClasses.includes(name);
+  }
+
+  /**
+   * The backup target named `name`.
+   * @throws ValidationError naming `prop` and the known targets when there is none.
+   */
+  public backupTarget(name: string, scope?: IConstruct | string, prop = 'target'): BackupTarget {
+    const t = this.backupTargets.find((x) => x.name === name);
+    if (!t) {
+      const known = this.backupTargets.map((x) => x.name);
+      throw new ValidationError(scope ?? `ClusterProfile(${this.name})`, {
+        prop,
+        value: name,
+        rule: `no backup target of that name in the ${this.name} profile (${known.length ? `targets: ${known.join(', ')}` : 'it declares none'})`,
+        fix: known.length ? `use one of ${known.map((k) => show(k)).join(', ')}, or add the target to profile.backupTargets` : 'declare the store in profile.backupTargets, or pass the target\'s props inline',
+      });
+    }
+    return t;
   }
 
   /**

@@ -116,13 +116,17 @@ export class Cpu {
     if (s.startsWith('-')) {
       invalid('', text, 'a CPU quantity cannot be negative', `use a positive amount such as "${s.slice(1)}"`);
     }
-    if (NUMBER.test(s)) {
+    const compact = s.replace(/\s+/g, '');
+    const spaced = () => invalid('', text, 'a Kubernetes quantity has no spaces', `did you mean "${compact}"?`);
+    if (NUMBER.test(compact)) {
+      if (compact !== s) spaced();
       return Cpu.fromMillis(Number(s) * 1000, s);
     }
-    const m = QUANTITY.exec(s.replace(/\s+/g, ''));
+    const m = QUANTITY.exec(compact);
     if (m) {
       const [, num, unit] = m;
       if (unit === 'm' && /^\d+$/.test(num)) {
+        if (compact !== s) spaced();
         return Cpu.fromMillis(Number(num), s);
       }
       if (unit === 'm') {

@@ -191,7 +191,8 @@ export class UpstreamChart extends Construct {
     }
     if (props.footprint) this.footprint = resolveFootprint(this, props.footprint);
     const annotations = props.footprint ? { [AnnotationKeys.FOOTPRINT]: JSON.stringify(props.footprint) } : undefined;
-    const values = structuredClone(props.values ?? {});
+    // a JSON copy: Helm values are JSON, and a copy made in this realm keeps arrays arrays for every serializer
+    const values = JSON.parse(JSON.stringify(props.values ?? {}));
     const dependsOn = (props.dependsOn ?? []).map((d) => ({ name: d.release.name, namespace: d.release.namespace }));
     this.release = { name, namespace, chart, values, providesApiGroups: [...groups], dependsOn };
     markAppBoundary(this, name);

@@ -1,6 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
+import { parseCron } from '../core/cron';
 import { ValidationError } from '../core/errors';
 import { recommendedLabels, selectorLabels, AnnotationKeys } from '../core/labels';
 import { validateDnsLabel, validatePortName } from '../core/names';
@@ -9,12 +10,14 @@ import { Memory } from '../core/quantity';
 import { markAppBoundary } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { addExemptions } from '../core/exemptions';
+import { AppGpu, GpuPlacement, resolveGpuPlacement } from '../gpu/sharing';
 import { Criticality, PRIORITY_CLASSES } from './criticality';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 import { IServiceEndpoint, ServicePortRef, servicePort } from './service-ref';
 import { AppSize, ResourceProps, Resources, renderResources, resolveResources } from './size';
 import { AccessMode, VolumeMount } from './volume';
+import { gitCheckout } from './git-checkout';
 
 /** The controller kind of an app. */
 export enum WorkloadKind {
@@ -124,7 +127,20 @@ export interface AppWorkloadProps {
   readonly component?: string;
   /** `app.kubernetes.io/part-of`. @default - not set */
   readonly partOf?: string;
+  /**
+   * A GPU for the app's container: the resource the cluster's device plugin advertises
+   * (`nvidia.com/gpu`, `nvidia.com/gpu.shared`, `gpu.intel.com/i915`) with request = limit = 1,
+   * RuntimeClass `nvidia` for NVIDIA, placement on the nodes that offer it (their taints
+   * tolerated), the declared GPU memory as the pod annotation `hardened-homelab.io/gpu-memory`,
+   * and strategy Recreate (a rolling update would need a second GPU slice). Never `privileged`,
+   * never `NVIDIA_VISIBLE_DEVICES`. Create the cluster's device plugins before the GPU apps.
+   * @default - no GPU
+   */
+  readonly gpu?: AppGpu;
 }
+
+/** Env names the app pattern refuses: they bypass the GPU device plugin's allocation. */
+const REFUSED_GPU_ENV: ReadonlySet<string> = new Set(['NVIDIA_VISIBLE_DEVICES']);
 
 interface Peer {
   readonly namespace: string;
@@ -158,6 +174,8 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
   public readonly service?: k8s.KubeService;
   /** The controller object (Deployment, StatefulSet or CronJob). */
   public readonly controller: k8s.KubeDeployment | k8s.KubeStatefulSet | k8s.KubeCronJob;
+  /** The GPU the app requests and where it runs, when it has the `gpu` option. */
+  public readonly gpu?: GpuPlacement;
   private readonly ingressPeers: Peer[] = [];
   private readonly egressPeers: Peer[] = [];
 
@@ -179,8 +197,12 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     }
     const batch = this.kind === WorkloadKind.CRON_JOB;
     if (batch) {
-      if (props.schedule === undefined || !isCronSchedule(props.schedule)) {
+      if (props.schedule === undefined) {
         throw new ValidationError(this, { prop: 'schedule', value: props.schedule, rule: 'a CronJob needs a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly', fix: 'e.g. schedule: "0 3 * * *" for 03:00 every day' });
+      }
+      const cron = ValidationError.within(this, 'schedule', () => parseCron(props.schedule as string));
+      if (cron.timeZone !== undefined || cron.everyMinutes !== undefined) {
+        throw new ValidationError(this, { prop: 'schedule', value: props.schedule, rule: 'Kubernetes refuses CRON_TZ=/TZ= and @every in a CronJob schedule', fix: 'write five cron fields; the CronJob runs in the controller manager\'s time zone (UTC on K3s)' });
       }
       if (this.replicas !== 1 || props.ports?.length || props.healthCheck || props.probes) {
         throw new ValidationError(this, { prop: props.ports?.length ? 'ports' : this.replicas !== 1 ? 'replicas' : 'probes', value: props.ports ?? props.replicas ?? props.probes, rule: 'a CronJob\'s pod runs to completion: it has no replicas, ports, Service or probes', fix: 'remove replicas, ports, healthCheck and probes, or use WorkloadKind.DEPLOYMENT for a long-running app' });
@@ -287,6 +309,15 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
         }
       } else if (s.kind === 'existingClaim') {
         volumes.push({ name: volName, persistentVolumeClaim: { claimName: s.claimName, readOnly: v.readOnly } });
+      } else if (s.kind === 'gitCheckout') {
+        if (v.readOnly === false) {
+          throw new ValidationError(this, { prop: `volumes.${volName}.readOnly`, value: false, rule: 'a git checkout is mounted read-only: the app reads the files in place, and a restart brings back a clean checkout', fix: 'remove readOnly: false (copy the files to a writablePaths directory if the app must change them)' });
+        }
+        const git = gitCheckout(this, `volumes.${volName}.source`, volName, s.options, { internetEgress: props.internetEgress ?? false, securityContext: containerSecurityContext(uid, gid), tmpVolume: 'tmp' });
+        volumes.push(git.volume);
+        initContainers.push(git.initContainer);
+        addMount(`volumes.${volName}.mountPath`, { name: volName, mountPath: v.mountPath, readOnly: true, subPath: v.subPath });
+        continue;
       } else {
         const sizeLimit = ValidationError.within(this, `volumes.${volName}.source.sizeLimit`, () => Memory.parse(s.sizeLimit));
         volumes.push({ name: volName, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeLimit.toString()), ...(s.memory ? { medium: 'Memory' } : {}) } });
@@ -306,6 +337,13 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     for (const [name, value] of Object.entries(props.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
         throw new ValidationError(this, { prop: `env.${name}`, value: name, rule: 'not a portable environment variable name', fix: 'use letters, digits and "_", not starting with a digit' });
+      }
+      if (REFUSED_GPU_ENV.has(name)) {
+        throw new ValidationError(this, {
+          prop: `env.${name}`, value: value instanceof EnvValue ? name : value,
+          rule: 'NVIDIA_VISIBLE_DEVICES picks GPUs behind the device plugin\'s back: under the NVIDIA runtime "all" exposes every GPU of the node whatever the pod requested (the homelab\'s Ollama set it), so time-slicing and quotas stop meaning anything',
+          fix: 'remove it and give the app gpu: { vendor: GpuVendor.NVIDIA, ... }; the device plugin sets the variable for the GPU it allocates',
+        });
       }
       const v = value instanceof EnvValue ? value : EnvValue.of(value);
       const ref = v.serviceReference;
@@ -333,6 +371,20 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       props.nodes.forEach((n, i) => profile.node(n, this, `nodes[${i}]`));
       affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [...props.nodes] }] }] } } };
     }
+    const tolerations: k8s.Toleration[] = [...(props.tolerations ?? [])];
+    let resources = quantities(renderResources(this.resources));
+    const supplementalGroups = [...(security.supplementalGroups ?? [])];
+    const podAnnotations: Record<string, string> = { [AnnotationKeys.CRITICALITY]: this.criticality };
+    if (props.gpu) {
+      const gpu = resolveGpuPlacement(this, props.gpu, { nodes: props.nodes, nodeSelector, tolerations });
+      this.gpu = gpu;
+      affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [...gpu.nodes] }] }] } } };
+      tolerations.push(...gpu.tolerations);
+      const one = k8s.Quantity.fromNumber(1);
+      resources = { requests: { ...resources.requests, [gpu.resourceName]: one }, limits: { ...resources.limits, [gpu.resourceName]: one } };
+      for (const g of gpu.groups) if (!supplementalGroups.includes(g)) supplementalGroups.push(g);
+      if (gpu.memory) podAnnotations[AnnotationKeys.GPU_MEMORY] = gpu.memory.toString();
+    }
 
     // --- service account
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: props.apiAccess ?? false });
@@ -345,7 +397,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       args: props.args ? [...props.args] : undefined,
       ports: this.ports.length ? this.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) : undefined,
       env: env.length ? env : undefined,
-      resources: quantities(renderResources(this.resources)),
+      resources,
       securityContext: containerSecurityContext(uid, gid),
       volumeMounts: mounts,
       ...probes,
@@ -362,7 +414,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
         runAsGroup: gid,
         fsGroup: security.fsGroup ?? gid,
         fsGroupChangePolicy: 'OnRootMismatch',
-        supplementalGroups: security.supplementalGroups?.length ? [...security.supplementalGroups] : undefined,
+        supplementalGroups: supplementalGroups.length ? supplementalGroups : undefined,
         seccompProfile: { type: 'RuntimeDefault' },
       },
       initContainers: initContainers.length ? initContainers : undefined,
@@ -370,14 +422,15 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       volumes,
       nodeSelector: Object.keys(nodeSelector).length ? nodeSelector : undefined,
       affinity,
-      tolerations: props.tolerations?.length ? [...props.tolerations] : undefined,
+      runtimeClassName: this.gpu?.runtimeClassName,
+      tolerations: tolerations.length ? tolerations : undefined,
       topologySpreadConstraints: this.replicas > 1
         ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.podSelector } } }]
         : undefined,
     };
 
     const template: k8s.PodTemplateSpec = {
-      metadata: { labels, annotations: { [AnnotationKeys.CRITICALITY]: this.criticality } },
+      metadata: { labels, annotations: podAnnotations },
       spec: podSpec,
     };
 
@@ -419,8 +472,13 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
           revisionHistoryLimit: 3,
           selector: { matchLabels: { ...this.podSelector } },
           // a single pod holding a ReadWriteOnce volume cannot surge: the new pod would wait
-          // for the old one to release the volume (multi-attach error)
-          strategy: this.replicas <= 1 && singleAttach ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          // for the old one to release the volume (multi-attach error); a GPU pod cannot surge
+          // either: the new pod would need a second GPU slice (and quota) while the old one runs
+          strategy: this.replicas <= 1 && (singleAttach || this.gpu)
+            ? { type: 'Recreate' }
+            : { type: 'RollingUpdate', rollingUpdate: this.gpu
+              ? { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) }
+              : { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
           template,
         },
       });
@@ -497,6 +555,13 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     const startup = given.startup ?? health ?? tcp;
     const readiness = given.readiness ?? health ?? tcp;
     const liveness = given.liveness ?? (health && tcp ? tcp : undefined);
+    if (!readiness && this.kind !== WorkloadKind.CRON_JOB) {
+      throw new ValidationError(this, {
+        prop: 'healthCheck', value: undefined,
+        rule: 'a long-running app needs a readiness check, and this one has no port to probe (HK-PRB-01 would refuse it)',
+        fix: 'give it healthCheck: Probe.exec([...]) (a command that succeeds when the app works), or declare the port it serves',
+      });
+    }
     for (const [role, p] of [['startup', startup], ['readiness', readiness], ['liveness', liveness]] as const) {
       if (p && p.needsPort && p.options.port === undefined && primary === undefined) {
         throw new ValidationError(this, { prop: `probes.${role}`, value: p.describe(), rule: 'the probe needs a port and the app has none', fix: 'give the probe a port, declare the app\'s ports, or use Probe.exec' });
@@ -519,12 +584,6 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       livenessProbe: liveness ? liveness._render({ port: primary, periodSeconds: 20, failureThreshold: 3 }) : undefined,
     };
   }
-}
-
-function isCronSchedule(s: string): boolean {
-  if (/^@(hourly|daily|weekly|monthly|yearly|annually)$/.test(s.trim())) return true;
-  const fields = s.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/.test(f));
 }
 
 function containerSecurityContext(uid: number, gid: number): k8s.SecurityContext {

@@ -6,3 +6,4 @@ export * from './volume';
 export * from './criticality';
 export * from './app-workload';
 export * from './namespace';
+export { GIT_CHECKOUT_LINK } from './git-checkout';

@@ -6,6 +6,7 @@ import { MANAGED_BY, LabelKeys } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
+import { quotaDemandOf } from '../core/quota';
 import { UpstreamChart, upstreamChartsOf } from '../gitops/upstream-chart';
 import { AppWorkload } from './app-workload';
 
@@ -91,7 +92,9 @@ export class Namespace extends Chart {
     });
 
     const quota = props.quota ? this.parseQuota(props.quota) : undefined;
-    if (!quota) {
+    if (quota) {
+      this.node.addValidation({ validate: () => this.quotaShortfall(quota) });
+    } else {
       this.node.addValidation({
         validate: () => upstreamChartsOf(this).filter((c) => !c.footprint).map((c) =>
           new ValidationError(c, { prop: 'footprint', value: undefined, rule: `namespace ${name} derives its ResourceQuota from what runs in it, and this chart's pods are not known`, fix: 'give the UpstreamChart a footprint (the requests of its pods), or give the Namespace an explicit quota' }).message),
@@ -171,7 +174,11 @@ export class Namespace extends Chart {
     };
   }
 
-  private derivedQuota(headroom: number) {
+  /**
+   * What everything in the namespace takes from its ResourceQuota: apps (replicas × requests),
+   * upstream charts (footprint, per-node pods × nodes) and registered quota consumers.
+   */
+  public demand(): { cpu: number; memory: number; memoryLimit: number } {
     let cpu = 0;
     let memory = 0;
     let memoryLimit = 0;
@@ -189,6 +196,31 @@ export class Namespace extends Chart {
       memory += f.memory.bytes + (f.perNode?.memory.bytes ?? 0) * nodes;
       memoryLimit += f.memoryLimit.bytes + (f.perNode?.memoryLimit.bytes ?? 0) * nodes;
     }
+    for (const c of this.node.findAll()) {
+      const d = quotaDemandOf(c);
+      if (!d) continue;
+      cpu += d.cpu.millis;
+      memory += d.memory.bytes;
+      memoryLimit += d.memoryLimit.bytes;
+    }
+    return { cpu, memory, memoryLimit };
+  }
+
+  private quotaShortfall(q: { cpu: Cpu; memory: Memory; memoryLimit: Memory }): string[] {
+    const d = this.demand();
+    const mi = (b: number) => `${Math.ceil(b / 2 ** 20)}Mi`;
+    const out: string[] = [];
+    const short = (key: string, prop: string, have: string, need: string) => out.push(new ValidationError(this, {
+      prop: `quota.${prop}`, value: have, rule: `what runs in the namespace needs ${key} ${need}, so the ResourceQuota would reject pods at admission`, fix: `raise quota.${prop} to at least ${need}, or leave quota out to derive it`,
+    }).message);
+    if (q.cpu.millis < d.cpu) short('requests.cpu', 'cpu', q.cpu.toString(), `${d.cpu}m`);
+    if (q.memory.bytes < d.memory) short('requests.memory', 'memory', q.memory.toString(), mi(d.memory));
+    if (q.memoryLimit.bytes < d.memoryLimit) short('limits.memory', 'memoryLimit', q.memoryLimit.toString(), mi(d.memoryLimit));
+    return out;
+  }
+
+  private derivedQuota(headroom: number) {
+    const { cpu, memory, memoryLimit } = this.demand();
     // round up to 50m CPU and 64Mi memory so small edits do not churn the quota
     const up = (v: number, step: number) => Math.max(step, Math.ceil((v * (1 + headroom)) / step) * step);
     return {

@@ -1,7 +1,10 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AppSize, AppWorkload, Cluster, GitOpsEngine, Namespace, renderClusterTree } from '../../lib';
+import { AppSize, AppWorkload, Cluster, GitOpsEngine, Namespace, Probe, renderClusterTree } from '../../lib';
 import { TEST_PROFILE, errorOf, testCluster } from '../helpers';
+
+/** A readiness check for apps that serve no port (a long-running app must have one). */
+const READY = Probe.exec(['/bin/healthy']);
 
 describe('Cluster', () => {
   test('synthesizes the three priority classes, cluster-scoped', () => {
@@ -108,7 +111,7 @@ describe('GitOps tree', () => {
 
   test('throws on an app named like a reserved folder', () => {
     const cluster = new Cluster(Testing.app(), 'lab', { profile: TEST_PROFILE, policies: [] });
-    new AppWorkload(new Namespace(cluster, 'apps'), 'namespace', { image: 'x/y:1', size: AppSize.SMALL });
+    new AppWorkload(new Namespace(cluster, 'apps'), 'namespace', { image: 'x/y:1', healthCheck: READY, size: AppSize.SMALL });
     expect(errorOf(() => renderClusterTree(cluster, cluster.synthesize()))).toMatch(
       /^\[lab\/apps\/namespace\/\w+\] id = "namespace": "namespace" and "gitops" are reserved folder names in the GitOps tree\. Fix: rename the app or namespace$/);
   });

@@ -87,7 +87,9 @@ describe('label and annotation keys', () => {
     expect(AnnotationKeys).toEqual({
       EXEMPTIONS: 'hardened-homelab.io/exemptions',
       AUTH: 'hardened-homelab.io/auth',
+      FOOTPRINT: 'hardened-homelab.io/footprint',
       CRITICALITY: 'hardened-homelab.io/criticality',
+      GPU_MEMORY: 'hardened-homelab.io/gpu-memory',
     });
     expect(MANAGED_BY).toBe('hardened-homelab');
   });

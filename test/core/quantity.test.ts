@@ -182,6 +182,11 @@ describe('Cpu.parse', () => {
     expect(Cpu.parse(text).millis).toBe(millis);
   });
 
+  test('refuses spaces inside a quantity, which would be written to the manifest as they are', () => {
+    expect(validationErrorOf(() => Cpu.parse('10 m')).message).toBe('"10 m": a Kubernetes quantity has no spaces. Fix: did you mean "10m"?');
+    expect(validationErrorOf(() => Cpu.parse('1 0')).message).toBe('"1 0": a Kubernetes quantity has no spaces. Fix: did you mean "10"?');
+  });
+
   test('keeps the text as written, trimmed', () => {
     expect(Cpu.parse('1000m').toString()).toBe('1000m');
     expect(Cpu.parse('0.5').toString()).toBe('0.5');

@@ -2,6 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { AccessMode, AppSize, AppVolume, AppWorkload, Criticality, EnvValue, ExternalService, Probe, WorkloadKind } from '../../lib';
 import { errorOf, one, synth, testNamespace } from '../helpers';
 
+/** A readiness check for apps that serve no port (a long-running app must have one). */
+const READY = Probe.exec(['/bin/healthy']);
+
 const IMAGE = 'ghcr.io/example/app:1.2.3';
 
 describe('AppWorkload defaults', () => {
@@ -88,7 +91,7 @@ describe('AppWorkload props', () => {
 
   test('explicit resources with a CPU limit', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, resources: { cpu: '50m', memory: '128Mi', memoryLimit: '512Mi', cpuLimit: '500m' } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, resources: { cpu: '50m', memory: '128Mi', memoryLimit: '512Mi', cpuLimit: '500m' } });
     expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
   });
 
@@ -104,7 +107,7 @@ describe('AppWorkload props', () => {
 
   test('a single replica on a ReadWriteOnce claim uses Recreate and gets its claim', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'db', { image: IMAGE, size: AppSize.SMALL, volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'longhorn' }) } } });
+    new AppWorkload(ns, 'db', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'longhorn' }) } } });
     const objs = synth(ns);
     expect(one(objs, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
     expect(one(objs, 'PersistentVolumeClaim', 'db-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'longhorn', resources: { requests: { storage: '10Gi' } } });
@@ -113,7 +116,7 @@ describe('AppWorkload props', () => {
 
   test('a ReadWriteMany claim keeps the rolling update', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, volumes: { media: { mountPath: '/data', source: AppVolume.existingClaim('media', { accessMode: AccessMode.READ_WRITE_MANY }), readOnly: true } } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, volumes: { media: { mountPath: '/data', source: AppVolume.existingClaim('media', { accessMode: AccessMode.READ_WRITE_MANY }), readOnly: true } } });
     const dep = one(synth(ns), 'Deployment');
     expect(dep.spec.strategy.type).toBe('RollingUpdate');
     expect(dep.spec.template.spec.volumes[0]).toEqual({ name: 'media', persistentVolumeClaim: { claimName: 'media', readOnly: true } });
@@ -136,8 +139,8 @@ describe('AppWorkload props', () => {
 
   test('criticality sets the priority class', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'a', { image: IMAGE, size: AppSize.SMALL, criticality: Criticality.CRITICAL });
-    new AppWorkload(ns, 'b', { image: IMAGE, size: AppSize.SMALL, criticality: Criticality.OPTIONAL });
+    new AppWorkload(ns, 'a', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, criticality: Criticality.CRITICAL });
+    new AppWorkload(ns, 'b', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, criticality: Criticality.OPTIONAL });
     const objs = synth(ns);
     expect(one(objs, 'Deployment', 'a').spec.template.spec.priorityClassName).toBe('workload-critical');
     expect(one(objs, 'Deployment', 'b').spec.template.spec.priorityClassName).toBe('workload-optional');
@@ -145,7 +148,7 @@ describe('AppWorkload props', () => {
 
   test('apiAccess mounts the token', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'op', { image: IMAGE, size: AppSize.SMALL, apiAccess: true });
+    new AppWorkload(ns, 'op', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, apiAccess: true });
     const objs = synth(ns);
     expect(one(objs, 'Deployment').spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(one(objs, 'ServiceAccount').automountServiceAccountToken).toBe(true);
@@ -153,7 +156,7 @@ describe('AppWorkload props', () => {
 
   test('config files are mounted read-only from a ConfigMap', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, config: { main: { mountPath: '/etc/web', files: { 'web.yaml': 'a: 1\n' } } } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, config: { main: { mountPath: '/etc/web', files: { 'web.yaml': 'a: 1\n' } } } });
     const objs = synth(ns);
     expect(one(objs, 'ConfigMap', 'web-main').data).toEqual({ 'web.yaml': 'a: 1\n' });
     const pod = one(objs, 'Deployment').spec.template.spec;
@@ -163,7 +166,7 @@ describe('AppWorkload props', () => {
 
   test('writable config is copied by an init container into an emptyDir owned by the app user', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'vault', { image: IMAGE, size: AppSize.SMALL, config: { main: { mountPath: '/vault/config', files: { 'v.hcl': 'x = 1' }, writable: true } } });
+    new AppWorkload(ns, 'vault', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, config: { main: { mountPath: '/vault/config', files: { 'v.hcl': 'x = 1' }, writable: true } } });
     const pod = one(synth(ns), 'Deployment').spec.template.spec;
     expect(pod.initContainers).toHaveLength(1);
     expect(pod.initContainers[0].command).toEqual(['cp', '-rL', '/config-source/.', '/config-target/']);
@@ -177,7 +180,7 @@ describe('AppWorkload props', () => {
     const ns = testNamespace();
     const redis = new AppWorkload(ns, 'redis-queue', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'redis', port: 6379 }] });
     new AppWorkload(ns, 'worker', {
-      image: IMAGE, size: AppSize.SMALL,
+      image: IMAGE, healthCheck: READY, size: AppSize.SMALL,
       env: { REDIS_HOST: EnvValue.serviceHost(redis), REDIS_PORT: EnvValue.servicePort(redis, 'redis'), REDIS_URL: EnvValue.serviceUrl(redis, { scheme: 'redis', path: '/0' }), PROM: EnvValue.serviceUrl(ExternalService.fromProfile(ns, 'monitoring', 'prometheus')) },
     });
     const objs = synth(ns);
@@ -200,13 +203,13 @@ describe('AppWorkload props', () => {
 
   test('secrets are referenced, never inlined', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, env: { TOKEN: EnvValue.fromSecret('gh', 'token', true) } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, env: { TOKEN: EnvValue.fromSecret('gh', 'token', true) } });
     expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toEqual([{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'gh', key: 'token', optional: true } } }]);
   });
 
   test('nodes pin the pods with required node affinity; internetEgress opens public egress only', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, nodes: ['worker1'], internetEgress: true });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, nodes: ['worker1'], internetEgress: true });
     const objs = synth(ns);
     expect(one(objs, 'Deployment').spec.template.spec.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker1'] }] }] } } });
     expect(one(objs, 'NetworkPolicy', 'web').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }] }]);
@@ -214,13 +217,18 @@ describe('AppWorkload props', () => {
 
   test('exemptions are written to the controller annotation', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, exemptions: { 'HK-SEC-20': 'talks to the API for leader election' } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, exemptions: { 'HK-SEC-20': 'talks to the API for leader election' } });
     expect(one(synth(ns), 'Deployment').metadata.annotations).toEqual({ 'hardened-homelab.io/exemptions': '{"HK-SEC-20":"talks to the API for leader election"}' });
   });
 });
 
 describe('AppWorkload errors', () => {
-  const make = (props: any, id = 'web') => () => new AppWorkload(testNamespace(), id, { image: IMAGE, size: AppSize.SMALL, ...props });
+  const make = (props: any, id = 'web') => () => new AppWorkload(testNamespace(), id, { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, ...props });
+
+  test('throws on a long-running app with no port and no readiness check (HK-PRB-01 at construction)', () => {
+    expect(errorOf(() => new AppWorkload(testNamespace(), 'worker', { image: IMAGE, size: AppSize.SMALL }))).toBe(
+      '[test/apps/worker] healthCheck = undefined: a long-running app needs a readiness check, and this one has no port to probe (HK-PRB-01 would refuse it). Fix: give it healthCheck: Probe.exec([...]) (a command that succeeds when the app works), or declare the port it serves');
+  });
 
   test('throws without size or resources (no cdk8s-plus 1 CPU / 512Mi defaults)', () => {
     expect(errorOf(() => new AppWorkload(testNamespace(), 'web', { image: IMAGE }))).toBe(
@@ -317,7 +325,7 @@ describe('AppWorkload errors', () => {
 
   test('throws on a reference to an app without a Service', () => {
     const ns = testNamespace();
-    const worker = new AppWorkload(ns, 'worker', { image: IMAGE, size: AppSize.SMALL });
+    const worker = new AppWorkload(ns, 'worker', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL });
     expect(errorOf(() => worker.serviceName)).toBe('[test/apps/worker] service = false: this app has no Service, so nothing can reference it. Fix: give the app ports (and leave service enabled)');
   });
 
@@ -338,7 +346,7 @@ describe('AppWorkload errors', () => {
 describe('EnvValue variants', () => {
   test('ConfigMap keys and pod fields are references', () => {
     const ns = testNamespace();
-    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, env: { MODE: EnvValue.fromConfigMap('settings', 'mode'), POD_IP: EnvValue.fromField('status.podIP'), LIT: EnvValue.of('x') } });
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, env: { MODE: EnvValue.fromConfigMap('settings', 'mode'), POD_IP: EnvValue.fromField('status.podIP'), LIT: EnvValue.of('x') } });
     expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toEqual([
       { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } },
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
@@ -373,7 +381,10 @@ describe('AppWorkload CronJob', () => {
 
   test('throws without a valid schedule, with ports or probes, and on a schedule for a Deployment', () => {
     const make = (props: any) => () => new AppWorkload(testNamespace(), 'sync', { image: IMAGE, size: AppSize.SMALL, kind: WorkloadKind.CRON_JOB, ...props });
-    expect(errorOf(make({ schedule: '0 3 * *' }))).toBe('[test/apps/sync] schedule = "0 3 * *": a CronJob needs a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: e.g. schedule: "0 3 * * *" for 03:00 every day');
+    expect(errorOf(make({ schedule: '0 3 * *' }))).toBe('[test/apps/sync] schedule = "0 3 * *": a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this one has 4. Fix: write e.g. "15 2 * * *" for 02:15 every day');
+    expect(errorOf(make({ schedule: '61 3 * * *' }))).toMatch(/^\[test\/apps\/sync\] schedule = "61 3 \* \* \*": /);
+    expect(errorOf(make({ schedule: 'CRON_TZ=Europe/Berlin 0 3 * * *' }))).toBe('[test/apps/sync] schedule = "CRON_TZ=Europe/Berlin 0 3 * * *": Kubernetes refuses CRON_TZ=/TZ= and @every in a CronJob schedule. Fix: write five cron fields; the CronJob runs in the controller manager\'s time zone (UTC on K3s)');
+    expect(errorOf(make({ schedule: undefined }))).toBe('[test/apps/sync] schedule = undefined: a CronJob needs a cron schedule of 5 fields (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: e.g. schedule: "0 3 * * *" for 03:00 every day');
     expect(errorOf(make({}))).toMatch(/^\[test\/apps\/sync\] schedule = undefined: a CronJob needs a cron schedule/);
     expect(errorOf(make({ schedule: '@daily', ports: [{ name: 'http', port: 80 }] }))).toBe('[test/apps/sync] ports = [{"name":"http","port":80}]: a CronJob\'s pod runs to completion: it has no replicas, ports, Service or probes. Fix: remove replicas, ports, healthCheck and probes, or use WorkloadKind.DEPLOYMENT for a long-running app');
     expect(errorOf(make({ schedule: '@daily', replicas: 2 }))).toMatch(/^\[test\/apps\/sync\] replicas = 2: a CronJob's pod runs to completion/);

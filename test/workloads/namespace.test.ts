@@ -1,5 +1,9 @@
-import { AppSize, AppWorkload, Namespace } from '../../lib';
-import { errorOf, one, synth, testCluster } from '../helpers';
+import { Construct } from 'constructs';
+import { AppSize, AppWorkload, Cpu, Memory, Namespace, Probe, registerQuotaConsumer } from '../../lib';
+import { errorOf, one, synth, testCluster, testNamespace } from '../helpers';
+
+/** A readiness check for apps that serve no port (a long-running app must have one). */
+const READY = Probe.exec(['/bin/healthy']);
 
 describe('Namespace', () => {
   test('synthesizes the Namespace with Pod Security restricted, a quota, limits, default-deny and DNS egress', () => {
@@ -20,8 +24,8 @@ describe('Namespace', () => {
 
   test('the derived quota covers the apps plus 25% headroom, rounded up', () => {
     const ns = new Namespace(testCluster(), 'apps');
-    new AppWorkload(ns, 'a', { image: 'x/a:1', size: AppSize.MEDIUM, replicas: 2 }); // 200m, 512Mi, limit 1Gi
-    new AppWorkload(ns, 'b', { image: 'x/b:1', size: AppSize.SMALL }); // 50m, 128Mi, limit 256Mi
+    new AppWorkload(ns, 'a', { image: 'x/a:1', healthCheck: READY, size: AppSize.MEDIUM, replicas: 2 }); // 200m, 512Mi, limit 1Gi
+    new AppWorkload(ns, 'b', { image: 'x/b:1', healthCheck: READY, size: AppSize.SMALL }); // 50m, 128Mi, limit 256Mi
     // cpu 250m*1.25=312.5 -> 350m; memory 640Mi*1.25=800Mi -> 832Mi; limits 1280Mi*1.25=1600Mi -> 1600Mi
     expect(one(synth(ns), 'ResourceQuota').spec.hard).toEqual({ 'requests.cpu': '350m', 'requests.memory': '832Mi', 'limits.memory': '1600Mi' });
   });
@@ -49,5 +53,23 @@ describe('Namespace', () => {
   test('throws outside a Cluster', () => {
     const { Testing } = require('cdk8s');
     expect(errorOf(() => new Namespace(Testing.app(), 'apps'))).toBe('[apps] scope = "apps": this construct is not inside a Cluster, so it has no ClusterProfile. Fix: create it inside a Cluster: `const cluster = new Cluster(app, \'homelab\', { profile })`, then `new Namespace(cluster, \'media\')`');
+  });
+});
+
+describe('Namespace quota and other pod owners', () => {
+  test('a registered quota consumer counts toward the derived quota', () => {
+    const ns = testNamespace();
+    const custom = new Construct(ns, 'custom');
+    registerQuotaConsumer(custom, () => ({ cpu: Cpu.parse('200m'), memory: Memory.parse('512Mi'), memoryLimit: Memory.parse('1Gi') }));
+    // 200m → ×1.25 = 250m; 512Mi → 640Mi; 1Gi → 1280Mi
+    expect(synth(ns).find((o: any) => o.kind === 'ResourceQuota').spec.hard).toEqual({ 'requests.cpu': '250m', 'requests.memory': '640Mi', 'limits.memory': '1280Mi' });
+    expect(ns.demand()).toEqual({ cpu: 200, memory: 512 * 2 ** 20, memoryLimit: 2 ** 30 });
+  });
+
+  test('an explicit quota smaller than what runs in the namespace is an error per resource', () => {
+    const ns = new Namespace(testCluster(), 'apps', { quota: { cpu: '1', memory: '100Mi', memoryLimit: '8Gi' } });
+    new AppWorkload(ns, 'web', { image: 'ghcr.io/x/web:1.0.0', size: AppSize.MEDIUM, replicas: 2, ports: [{ name: 'http', port: 8080 }] });
+    expect(errorOf(() => synth(ns))).toContain(
+      '[test/apps] quota.memory = "100Mi": what runs in the namespace needs requests.memory 512Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memory to at least 512Mi, or leave quota out to derive it');
   });
 });

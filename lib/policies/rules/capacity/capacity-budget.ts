@@ -1,87 +1,116 @@
 import { ClusterNode } from '../../../core/profile';
-import { quantityValue } from '../../../core/quantity';
-import { allContainers, isBatch, podTemplateOf, replicasOf } from '../../pod';
 import { AnalysisViolation, ManifestRecord, PolicyRule, RuleLevel, describe } from '../../rule';
-
-/** Share of eligible allocatable memory that requests may use before the synth fails. */
-export const MAX_MEMORY_REQUEST_SHARE = 0.85;
+import { simulatePlacement } from './placement';
 
 const MI = 2 ** 20;
-
-/** Effective memory request of one pod: max(sum of main containers, largest init container). */
-function podMemoryRequest(spec: any): number {
-  let main = 0;
-  let init = 0;
-  for (const { container, list } of allContainers(spec)) {
-    const v = quantityValue(container?.resources?.requests?.memory) ?? 0;
-    if (list === 'containers') main += v;
-    else if (list === 'initContainers') init = Math.max(init, v);
-  }
-  return Math.max(main, init);
-}
-
-/** Nodes a pod may land on: taints tolerated, nodeSelector and required hostname affinity satisfied. */
-function eligibleNodes(spec: any, nodes: readonly ClusterNode[]): ClusterNode[] {
-  const selector: Record<string, string> = spec?.nodeSelector ?? {};
-  const hostnames = new Set<string>();
-  for (const term of spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
-    for (const e of term.matchExpressions ?? []) {
-      if (e.key === 'kubernetes.io/hostname' && e.operator === 'In') for (const v of e.values ?? []) hostnames.add(v);
-    }
-  }
-  return nodes.filter((n) => n.tolerates(spec?.tolerations ?? [])
-    && Object.entries(selector).every(([k, v]) => n.labels[k] === v)
-    && (hostnames.size === 0 || hostnames.has(n.name)));
-}
+const mi = (bytes: number) => `${Math.round(bytes / MI)}Mi`;
+const pct = (a: number, b: number) => `${b > 0 ? Math.round((a / b) * 100) : 0}%`;
 
 /**
- * HK-X-04: memory requests fit the nodes that can run them. Each pod's request must fit the
- * largest node it may land on, and all requests together must stay within
- * {@link MAX_MEMORY_REQUEST_SHARE} of the memory of the nodes they may land on (taints,
- * node selectors and hostname affinity honoured; DaemonSets counted once per eligible node).
+ * HK-X-04: every pod can be placed, and memory requests stay within the profile's budget.
+ * Runs the placement simulation ({@link simulatePlacement}): each workload whose pods would
+ * stay Pending is an error naming the reason; memory requests above
+ * `profile.capacity.maxMemoryRequestShare` (default 85%) of the memory of the nodes the pods
+ * may run on is an error. Contributes the "Placement" section of REPORT.md.
  */
 export const capacityBudgetRule: PolicyRule = {
   id: 'HK-X-04',
   level: RuleLevel.ERROR,
-  title: 'memory requests must fit the nodes that can run them',
+  title: 'every pod can be placed, and memory requests stay within the budget',
   explanation: 'The cortex cluster requested 96-99% of its workers\' memory: seven cortex-school pods stayed Pending with '
     + '"Insufficient memory" while the two CriticalAddonsOnly masters could not take them. Requests are what the scheduler '
-    + 'reserves, so over-requesting stops pods from starting even when real usage is low.',
+    + 'reserves, so over-requesting stops pods from starting even when real usage is low. The placement simulation names '
+    + 'the pods that would stay Pending before they are deployed.',
   fix: 'lower the memory requests to what the apps use at rest, mark optional apps Criticality.OPTIONAL and scale them down, or add nodes to the profile',
   analyze(ctx) {
-    const nodes = ctx.profile?.nodes;
-    if (!nodes || nodes.length === 0) return [];
+    const profile = ctx.profile;
+    if (!profile || profile.nodes.length === 0) return [];
+    const { pending, demands } = simulatePlacement(ctx);
     const out: AnalysisViolation[] = [];
-    const eligibleUnion = new Set<ClusterNode>();
+    const byOwner = new Map<ManifestRecord, { reason: string; count: number; total: number }>();
+    for (const p of pending) {
+      const e = byOwner.get(p.demand.record);
+      if (e) e.count++;
+      else byOwner.set(p.demand.record, { reason: p.reason, count: 1, total: demands.find((d) => d.demand === p.demand)?.count ?? 1 });
+    }
+    for (const [record, e] of byOwner) {
+      out.push({ target: record, message: `${e.count} of ${e.total} pod(s) would stay Pending: ${e.reason}` });
+    }
+
+    const eligible = new Set<ClusterNode>();
     let total = 0;
     let largest: { record: ManifestRecord; bytes: number } | undefined;
-    for (const record of ctx.objects) {
-      const m = record.manifest;
-      const pod = podTemplateOf(m);
-      if (!pod || isBatch(m) || m.kind === 'Pod') continue;
-      const perPod = podMemoryRequest(pod.spec);
-      const eligible = eligibleNodes(pod.spec, nodes);
-      const replicas = m.kind === 'DaemonSet' ? eligible.length : replicasOf(m) ?? 0;
-      if (replicas === 0) continue;
-      if (eligible.length === 0) {
-        out.push({ target: record, message: `fits no node of the profile: no node tolerates its taints and matches its node selector/affinity, so its pods would stay Pending` });
-        continue;
-      }
-      const biggest = Math.max(...eligible.map((n) => n.memory.bytes));
-      if (perPod > biggest) {
-        out.push({ target: record, message: `requests ${Math.round(perPod / MI)}Mi per pod, more than the largest node it may run on (${Math.round(biggest / MI)}Mi): its pods would stay Pending with "Insufficient memory"` });
-      }
-      for (const n of eligible) eligibleUnion.add(n);
-      total += perPod * replicas;
-      if (!largest || perPod * replicas > largest.bytes) largest = { record, bytes: perPod * replicas };
+    for (const { demand, count } of demands) {
+      if (count === 0) continue;
+      for (const n of demand.eligible) eligible.add(n);
+      total += demand.memory * count;
+      if (!largest || demand.memory * count > largest.bytes) largest = { record: demand.record, bytes: demand.memory * count };
     }
-    const allocatable = [...eligibleUnion].reduce((n, x) => n + x.memory.bytes, 0);
-    if (largest && allocatable > 0 && total > MAX_MEMORY_REQUEST_SHARE * allocatable) {
+    const allocatable = [...eligible].reduce((n, x) => n + x.memory.bytes, 0);
+    const share = profile.capacity.maxMemoryRequestShare;
+    if (largest && allocatable > 0 && total > share * allocatable) {
       out.push({
         target: largest.record,
-        message: `memory requests total ${Math.round(total / MI)}Mi, ${Math.round((total / allocatable) * 100)}% of the ${Math.round(allocatable / MI)}Mi allocatable on the nodes they may run on `
-          + `(${[...eligibleUnion].map((n) => n.name).sort().join(', ')}); the limit is ${Math.round(MAX_MEMORY_REQUEST_SHARE * 100)}%. Largest: ${describe(largest.record.manifest)} with ${Math.round(largest.bytes / MI)}Mi`,
+        message: `memory requests total ${mi(total)}, ${pct(total, allocatable)} of the ${mi(allocatable)} allocatable on the nodes they may run on `
+          + `(${[...eligible].map((n) => n.name).sort().join(', ')}); the limit is ${Math.round(share * 100)}%. Largest: ${describe(largest.record.manifest)} with ${mi(largest.bytes)}`,
       });
+    }
+    return out;
+  },
+  report(ctx) {
+    if (!ctx.profile || ctx.profile.nodes.length === 0) return undefined;
+    const { nodes, pending } = simulatePlacement(ctx);
+    const lines = [
+      'First-fit placement of every long-running pod (DaemonSets and upstream charts\' per-node pods first, then by priority and size), honouring taints, node selectors, node affinity, GPUs and hostname anti-affinity.',
+      '',
+      '| node | pods | cpu requests | cpu % | memory requests | memory % | memory limits | limits / allocatable |',
+      '|---|---|---|---|---|---|---|---|',
+    ];
+    for (const p of nodes) {
+      lines.push(`| ${p.node.name} | ${p.pods.length} | ${Math.round(p.cpu)}m of ${p.node.cpu.millis}m | ${pct(p.cpu, p.node.cpu.millis)} | ${mi(p.memory)} of ${mi(p.node.memory.bytes)} | ${pct(p.memory, p.node.memory.bytes)} | ${mi(p.memoryLimit)} | ${(p.memoryLimit / p.node.memory.bytes).toFixed(2)}× |`);
+    }
+    lines.push('');
+    if (pending.length === 0) lines.push('Every pod is placed.');
+    else {
+      lines.push(`**${pending.length} pod(s) would stay Pending:**`, '');
+      for (const p of pending) lines.push(`- ${p.demand.owner}: ${p.reason}`);
+    }
+    return { title: 'Placement', lines };
+  },
+};
+
+/**
+ * HK-X-22: limits and CPU requests stay within the budget after placement: per node, memory
+ * limits at most `profile.capacity.maxMemoryLimitRatio` × allocatable (over-commit: when
+ * limits are reached together the kernel OOM-kills), and CPU requests in total at most
+ * `maxCpuRequestShare` of the CPU of the nodes they run on.
+ */
+export const overcommitRule: PolicyRule = {
+  id: 'HK-X-22',
+  level: RuleLevel.WARNING,
+  title: 'memory limits and CPU requests stay within the over-commit budget',
+  explanation: 'The cortex pods\' memory limits added up to 2-3× their nodes\' memory: when several grew at once the '
+    + 'kernel OOM-killed them. Limits far above allocatable are a bet that apps never peak together.',
+  fix: 'bring memory limits closer to requests (a ratio of at most 2), or spread the apps over more nodes',
+  analyze(ctx) {
+    const profile = ctx.profile;
+    if (!profile || profile.nodes.length === 0) return [];
+    const { nodes } = simulatePlacement(ctx);
+    const out: AnalysisViolation[] = [];
+    const owner = (name: string) => ctx.objects.find((r) => describe(r.manifest) === name);
+    for (const p of nodes) {
+      const ratio = p.memoryLimit / p.node.memory.bytes;
+      const target = p.pods.length ? owner(p.pods[0]) : undefined;
+      if (ratio > profile.capacity.maxMemoryLimitRatio && target) {
+        out.push({ target, message: `memory limits of the pods placed on ${p.node.name} add up to ${mi(p.memoryLimit)}, ${ratio.toFixed(2)}× its ${mi(p.node.memory.bytes)} (budget ${profile.capacity.maxMemoryLimitRatio}×)` });
+      }
+    }
+    const used = nodes.filter((p) => p.pods.length > 0);
+    const cpu = used.reduce((n, p) => n + p.cpu, 0);
+    const alloc = used.reduce((n, p) => n + p.node.cpu.millis, 0);
+    const first = used.length ? owner(used[0].pods[0]) : undefined;
+    if (alloc > 0 && cpu > profile.capacity.maxCpuRequestShare * alloc && first) {
+      out.push({ target: first, message: `CPU requests total ${Math.round(cpu)}m, ${pct(cpu, alloc)} of the ${alloc}m on the nodes they run on (budget ${Math.round(profile.capacity.maxCpuRequestShare * 100)}%)` });
     }
     return out;
   },
