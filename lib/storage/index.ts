@@ -1,1 +1,4 @@
 export * from './nfs-volume';
+export * from './longhorn';
+export * from './longhorn-recurring-job';
+export * from './longhorn-storage-tier';

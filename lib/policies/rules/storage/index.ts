@@ -1,4 +1,35 @@
 import { PolicyRule } from '../../rule';
+import { fsGroupChangePolicyRule } from './fsgroup-change-policy';
+import { kubeletRootDirRule } from './kubelet-root-dir';
+import { recurringJobReferencesRule } from './recurring-job-references';
+import { replicasFitNodesRule } from './replicas-fit-nodes';
+import { singleDefaultClassRule } from './single-default-class';
+import { singleReplicaBackupRule } from './single-replica-backup';
+import { tierCapacityRule } from './tier-capacity';
 
-/** Storage tiers: replicas vs nodes, job groups, tier capacity, kubelet paths. */
-export const STORAGE_RULES: readonly PolicyRule[] = [];
+export * from './replicas-fit-nodes';
+export * from './single-replica-backup';
+export * from './recurring-job-references';
+export * from './tier-capacity';
+export * from './fsgroup-change-policy';
+export * from './kubelet-root-dir';
+export * from './single-default-class';
+// for other areas' rules (e.g. backup coverage): how Longhorn binds volumes to recurring jobs
+export {
+  CHART_CLASS_NAME, claimsOf as storageClaimsOf, defaultClassName as defaultStorageClassName, longhornClasses, longhornRelease,
+  recurringJobIndex, resolveJobs as resolveLonghornJobs, volumeJobSelection as longhornVolumeJobSelection,
+} from './_shared';
+export type {
+  Claim as StorageClaim, JobSelection as LonghornJobSelection, LonghornClass, RecurringJobIndex, RecurringJobRef,
+} from './_shared';
+
+/** Storage tiers: replicas vs nodes, backups of single replicas, job references, tier capacity, fsGroup, kubelet paths, default class. */
+export const STORAGE_RULES: readonly PolicyRule[] = [
+  replicasFitNodesRule, // HK-STO-01
+  singleReplicaBackupRule, // HK-STO-02
+  recurringJobReferencesRule, // HK-STO-03
+  tierCapacityRule, // HK-STO-04
+  fsGroupChangePolicyRule, // HK-STO-05
+  kubeletRootDirRule, // HK-STO-06
+  singleDefaultClassRule, // HK-STO-07
+];
