@@ -1,0 +1,80 @@
+import { k8s } from 'cdk8s-plus-29';
+import { invalid } from '../core/errors';
+import { validateDnsLabel } from '../core/names';
+import { parseCidr } from '../core/profile';
+
+type Source =
+  | { kind: 'any' }
+  | { kind: 'namespace'; namespace: string; podSelector?: Record<string, string> }
+  | { kind: 'cidr'; cidr: string };
+
+/**
+ * Where the gateway's proxies connect to backends from, as a NetworkPolicy peer. A backend that
+ * a route exposes must admit these connections; nothing else is opened.
+ *
+ * Why the default is {@link anySource}: with Cilium's Gateway API implementation (the homelab's),
+ * the Envoy that forwards route traffic runs in the Cilium agent on each node, and backends see
+ * its connections with Cilium's reserved `ingress` identity. A plain Kubernetes NetworkPolicy
+ * cannot select a reserved identity: `namespaceSelector`/`podSelector` only match pods, and
+ * `ipBlock` does not apply to cluster entities (Cilium matches CIDRs only for traffic from
+ * outside the cluster). The only plain-NetworkPolicy rule that admits Cilium gateway traffic is a
+ * port-only rule. It is scoped to the one port the route targets; use a CiliumNetworkPolicy with
+ * `fromEntities: [ingress]` if you need tighter scoping. Gateways whose data plane runs as pods
+ * (Envoy Gateway, Traefik, ingress-nginx) can use {@link namespace}; host-network gateways can
+ * use {@link cidr} with the node range.
+ */
+export class GatewaySource {
+  /** Any source, on the backend's port only (works with Cilium's node-local Envoy). */
+  public static anySource(): GatewaySource {
+    return new GatewaySource({ kind: 'any' });
+  }
+
+  /**
+   * The gateway's data-plane pods in `namespace` (optionally only those with `podSelector` labels).
+   * @throws ValidationError when `namespace` is not a DNS-1123 label
+   */
+  public static namespace(namespace: string, podSelector?: Record<string, string>): GatewaySource {
+    validateDnsLabel(namespace);
+    return new GatewaySource({ kind: 'namespace', namespace, podSelector: podSelector ? { ...podSelector } : undefined });
+  }
+
+  /**
+   * Connections from the address range `cidr` (e.g. the nodes', for a host-network gateway).
+   * @throws ValidationError when `cidr` is not an IPv4 CIDR
+   */
+  public static cidr(cidr: string): GatewaySource {
+    if (!parseCidr(cidr)) {
+      invalid('gatewaySource', cidr, 'not an IPv4 CIDR', 'write it like "192.168.10.0/24"');
+    }
+    return new GatewaySource({ kind: 'cidr', cidr });
+  }
+
+  private constructor(private readonly source: Source) {}
+
+  /** One line for docs and reports, e.g. `any source`, `pods in namespace traefik`. */
+  public describe(): string {
+    const s = this.source;
+    switch (s.kind) {
+      case 'any': return 'any source';
+      case 'namespace': return `pods in namespace ${s.namespace}${s.podSelector ? ` labelled ${Object.entries(s.podSelector).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`;
+      default: return `addresses in ${s.cidr}`;
+    }
+  }
+
+  /**
+   * The NetworkPolicy ingress rule admitting the gateway on `port` of the selected pods.
+   * @internal
+   */
+  public _ingressRule(port: number | string): k8s.NetworkPolicyIngressRule {
+    const ports = [{ port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: 'TCP' }];
+    const s = this.source;
+    switch (s.kind) {
+      case 'any': return { ports };
+      case 'namespace': return {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } }, ...(s.podSelector ? { podSelector: { matchLabels: { ...s.podSelector } } } : {}) }],
+        ports,
+      };
+      default: return { from: [{ ipBlock: { cidr: s.cidr } }], ports };
+    }
+  }
+}
