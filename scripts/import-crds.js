@@ -11,7 +11,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'lib', 'imports');
 const cli = path.join(root, 'node_modules', '.bin', 'cdk8s');
-const groups = ['velero', 'longhorn', 'gateway-api', 'flux', 'argo-cd', 'prometheus-operator', 'cert-manager', 'external-secrets'];
+const groups = ['velero', 'longhorn', 'gateway-api', 'flux', 'argo-cd', 'prometheus-operator', 'cert-manager', 'external-secrets', 'intel-device-plugins'];
 
 const docs = [];
 for (const group of groups) {

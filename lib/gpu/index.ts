@@ -1,2 +1,7 @@
-// gpu patterns: constructs are exported here as they land.
-export {};
+// GPU patterns: device plugins, GPU monitoring, GPU quotas and what apps request.
+export * from './sharing';
+export * from './nvidia-device-plugin';
+export * from './dcgm-exporter';
+export * from './intel-gpu-plugin';
+export * from './node-feature-discovery';
+export * from './gpu-quota';
