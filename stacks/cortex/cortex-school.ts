@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { AccessMode, AppVolume, AppWorkload, EnvValue, ExternalService, Images, Namespace, Probe, ResourceProps, WorkloadKind, imageReference } from '../../lib';
+import { AccessMode, AppVolume, AppWorkload, EnvValue, ExternalService, GIT_CHECKOUT_LINK, IServiceEndpoint, Images, Namespace, Probe, ResourceProps, WorkloadKind, imageReference } from '../../lib';
+import { grantRole } from './shapes';
+import { CORTEX_STORAGE_CLASS } from './storage';
 
 /** The seed's "after optimization" figures (seed 000), per pod. */
 const AFTER: Record<string, ResourceProps> = {
@@ -27,7 +29,7 @@ const HEALTH = Probe.httpGet('/health');
 export class CortexSchoolNamespace extends Namespace {
   public readonly apps: Record<string, AppWorkload> = {};
 
-  constructor(scope: Construct, redisQueue: AppWorkload) {
+  constructor(scope: Construct, redisQueue: AppWorkload, youtubeIngestion: IServiceEndpoint) {
     super(scope, 'cortex-school', { labels: { 'app.kubernetes.io/part-of': 'cortex-school' } });
     const redis = { REDIS_HOST: EnvValue.serviceHost(redisQueue), REDIS_PORT: EnvValue.servicePort(redisQueue, 'redis') };
 
@@ -39,7 +41,7 @@ export class CortexSchoolNamespace extends Namespace {
       healthCheck: Probe.httpGet('/'),
       env: { QDRANT__SERVICE__HTTP_PORT: '6333', QDRANT__SERVICE__GRPC_PORT: '6334' },
       volumes: {
-        'qdrant-storage': { mountPath: '/qdrant/storage', source: AppVolume.newClaim({ size: '20Gi', storageClassName: 'longhorn', accessMode: AccessMode.READ_WRITE_ONCE }) },
+        'qdrant-storage': { mountPath: '/qdrant/storage', source: AppVolume.newClaim({ size: '20Gi', storageClassName: CORTEX_STORAGE_CLASS, accessMode: AccessMode.READ_WRITE_ONCE }) },
       },
       writablePaths: ['/qdrant/snapshots'],
       partOf: 'cortex-school',
@@ -68,6 +70,15 @@ export class CortexSchoolNamespace extends Namespace {
         QDRANT_PORT: EnvValue.servicePort(qdrant, 'http'),
         EMBEDDING_MODEL: 'text-embedding-3-large',
         OPENAI_API_KEY: EnvValue.fromSecret('openai-api-key', 'api-key', true),
+        GITOPS_REPO_PATH: `/gitops/${GIT_CHECKOUT_LINK}`,
+        DOCS_REPO_PATH: `/docs/${GIT_CHECKOUT_LINK}`,
+        LOG_LEVEL: 'INFO',
+      },
+      // the real pod cloned both repos with `git clone` in two alpine/git:latest init containers
+      // (as root, floating tag); a pinned, non-root git-sync checks them out read-only instead
+      volumes: {
+        gitops: { mountPath: '/gitops', source: AppVolume.gitCheckout({ repository: 'https://github.com/ry-ops/cortex-gitops.git', ref: 'main' }) },
+        docs: { mountPath: '/docs', source: AppVolume.gitCheckout({ repository: 'https://github.com/ry-ops/cortex-docs.git', ref: 'main' }) },
       },
     });
 
@@ -79,7 +90,7 @@ export class CortexSchoolNamespace extends Namespace {
         HIGH_RISK_THRESHOLD: '0.95',
         HEALTH_CHECK_DURATION: '300',
         LOG_LEVEL: 'INFO',
-        YOUTUBE_INGESTION_URL: EnvValue.serviceUrl(ExternalService.fromProfile(this, 'cortex', 'youtube-ingestion')),
+        YOUTUBE_INGESTION_URL: EnvValue.serviceUrl(youtubeIngestion),
         MOE_ROUTER_URL: EnvValue.serviceUrl(moeRouter),
         RAG_VALIDATOR_URL: EnvValue.serviceUrl(ragValidator),
       },
@@ -112,7 +123,8 @@ export class CortexSchoolNamespace extends Namespace {
     });
 
     const workers = new AppWorkload(this, 'implementation-workers', {
-      image: imageReference(Images.cortexImplementationWorker), resources: AFTER['implementation-workers'], ports: HTTP, healthCheck: HEALTH, internetEgress: true, partOf: 'cortex-school',
+      image: imageReference(Images.cortexImplementationWorker), resources: AFTER['implementation-workers'], ports: HTTP, healthCheck: HEALTH, internetEgress: true, apiAccess: true, partOf: 'cortex-school',
+      exemptions: { 'HK-SEC-20': 'reads the pods, services, configmaps and deployments of its namespace through the Kubernetes API (Role implementation-workers, no Secrets)' },
       env: {
         ...redis,
         WORKER_TYPE: 'all',
@@ -123,6 +135,12 @@ export class CortexSchoolNamespace extends Namespace {
         COMMIT_AUTHOR_EMAIL: 'school@cortex.ai',
       },
     });
+    // the real ClusterRole let it read every Secret in the cluster and patch Argo CD
+    // Applications; it writes manifests to Git, so a read-only view of its own namespace is enough
+    grantRole(workers, [
+      { apiGroups: [''], resources: ['pods', 'services', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch'] },
+    ]);
 
     Object.assign(this.apps, { qdrant, 'moe-router': moeRouter, 'rag-validator': ragValidator, 'school-coordinator': coordinator, 'health-monitor': healthMonitor, 'implementation-workers': workers });
   }

@@ -1,6 +1,20 @@
 import { Construct } from 'constructs';
-import { AppWorkload, EnvValue, Images, NfsVolume, Namespace, Probe, WorkloadKind, imageReference } from '../../lib';
+import { AppGpu, AppRoute, AppWorkload, EnvValue, GpuQuota, GpuVendor, Images, NfsVolume, Namespace, Probe, RouteAuth, WorkloadKind, imageReference } from '../../lib';
 import { NFS_SERVER } from './profile';
+
+/** How each media UI authenticates its users (the `hardened-homelab.io/auth` reason of its route). */
+const MEDIA_LOGINS: Record<string, string> = {
+  jellyfin: 'Jellyfin user accounts; no anonymous access',
+  plex: 'Plex account sign-in (plex.tv)',
+  sonarr: 'Sonarr forms authentication (Authentication Required: Enabled)',
+  radarr: 'Radarr forms authentication (Authentication Required: Enabled)',
+  lidarr: 'Lidarr forms authentication (Authentication Required: Enabled)',
+  prowlarr: 'Prowlarr forms authentication (Authentication Required: Enabled)',
+  bazarr: 'Bazarr forms authentication',
+  whisparr: 'Whisparr forms authentication (Authentication Required: Enabled)',
+  sabnzbd: 'SABnzbd username/password login',
+  overseerr: 'Overseerr sign-in with Plex or local accounts',
+};
 
 /** uid/gid that owns the app config directories on the R730 NFS exports (PUID/PGID 1000 in the real cluster). */
 const MEDIA_IDS = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
@@ -13,6 +27,7 @@ interface MediaApp {
   readonly nodes?: string[];
   readonly writablePaths?: string[];
   readonly data?: boolean;
+  readonly gpu?: AppGpu;
 }
 
 /**
@@ -32,7 +47,9 @@ export class MediaNamespace extends Namespace {
     const library = new NfsVolume(this, 'media-library', { server: NFS_SERVER, path: '/mnt/rust/media', size: '30Ti' });
 
     const apps: Record<string, MediaApp> = {
-      jellyfin: { image: imageReference(Images.jellyfin), port: 8096, health: Probe.httpGet('/health'), resources: { cpu: '1', memory: '2Gi', memoryLimit: '8Gi' }, nodes: ['k3s1'], writablePaths: ['/cache', '/transcode'], data: true },
+      jellyfin: { image: imageReference(Images.jellyfin), port: 8096, health: Probe.httpGet('/health'), resources: { cpu: '1', memory: '2Gi', memoryLimit: '8Gi' }, nodes: ['k3s1'], writablePaths: ['/cache', '/transcode'], data: true,
+        // QuickSync: one of the 10 shares of k3s1's iGPU; the host's video (44) and render (109) groups own /dev/dri
+        gpu: { vendor: GpuVendor.INTEL, groups: [44, 109] } },
       plex: { image: imageReference(Images.plex), port: 32400, health: Probe.httpGet('/identity'), resources: { cpu: '1', memory: '2Gi', memoryLimit: '6Gi' }, nodes: ['k3s1', 'k3s2'], writablePaths: ['/transcode'], data: true },
       sonarr: { image: imageReference(Images.sonarr), port: 8989, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
       radarr: { image: imageReference(Images.radarr), port: 7878, health: Probe.httpGet('/ping'), resources: { cpu: '250m', memory: '512Mi', memoryLimit: '2Gi' }, data: true },
@@ -54,6 +71,7 @@ export class MediaNamespace extends Namespace {
         security: MEDIA_IDS,
         nodes: a.nodes,
         writablePaths: a.writablePaths,
+        gpu: a.gpu,
         internetEgress: true,
         partOf: 'media',
         env: { TZ: 'America/New_York' },
@@ -62,6 +80,12 @@ export class MediaNamespace extends Namespace {
           ...(a.data ? { data: { mountPath: '/data', source: library.volume } } : {}),
         },
       });
+    }
+
+    // every UI on <app>.<domain> through main-gateway; each has its own login, declared per app
+    // (the real routes carried no declaration; Whisparr's NodePort 30969 bypassed the gateway and is gone)
+    for (const [name, app] of Object.entries(this.apps)) {
+      new AppRoute(this, `${name}-route`, { backend: app, auth: RouteAuth.appNative(MEDIA_LOGINS[name]) });
     }
 
     // who talks to whom (configured in the apps' UIs; the NetworkPolicies follow from these)
@@ -106,5 +130,8 @@ export class MediaNamespace extends Namespace {
     });
     this.apps.recyclarr.connectTo(sonarr, 8989);
     this.apps.recyclarr.connectTo(radarr, 7878);
+
+    // GPU quota derived from the apps: Jellyfin's QuickSync share, no NVIDIA GPU
+    new GpuQuota(this);
   }
 }

@@ -1,4 +1,4 @@
-import { ClusterProfileProps, Distro, GitOpsEngine, GpuVendor, IdentityProviderKind, NodeRole } from '../../lib';
+import { BackupSite, BackupTargetKind, ClusterProfileProps, Distro, GitOpsEngine, GpuVendor, IdentityProviderKind, NodeRole } from '../../lib';
 
 /**
  * The homelab (sudoflux/flux-k3s at the seed date): a K3s cluster with one control-plane VM on
@@ -32,7 +32,9 @@ export const homelabProfile: ClusterProfileProps = {
     // Dell R630: 2x E5-2697A v4 (64 threads), 384 GB, Tesla T4 16 GB
     {
       name: 'k3s3', allocatable: { cpu: '63', memory: '376Gi' },
-      labels: { 'node-type': 'gpu', 'gpu': 'nvidia' },
+      // nvidia.com/device-plugin.config: set by hand (kubectl label node k3s3 ...) so the NVIDIA device plugin
+      // time-slices the T4 (stacks/homelab/gpu.ts); the other NVIDIA nodes get the whole-GPU default
+      labels: { 'node-type': 'gpu', 'gpu': 'nvidia', 'nvidia.com/device-plugin.config': 't4-time-sliced' },
       disks: [
         { tier: 'optane', capacity: '200Gi', path: '/mnt/optane-{1,2}/k8s-pv' },
         { tier: 'nvme', capacity: '1800Gi', path: '/mnt/nvme-{1,2}/k8s-pv' },
@@ -44,7 +46,19 @@ export const homelabProfile: ClusterProfileProps = {
   domain: 'fletcherlabs.net',
   gateway: { name: 'main-gateway', namespace: 'networking', sectionName: 'https', ip: '192.168.10.224', cidr: '192.168.10.224/28' },
   identityProvider: { kind: IdentityProviderKind.AUTHENTIK, host: 'authentik.fletcherlabs.net' },
+  // Velero's stores: MinIO on the R730's own disks (not NFS: MinIO takes NFS drives offline, the
+  // seed's "0 drives provided") and Backblaze B2 off-site
+  backupTargets: [
+    { name: 'minio-local', kind: BackupTargetKind.MINIO, endpoint: 'http://192.168.10.100:9000', bucket: 'velero-backups', site: BackupSite.ON_SITE },
+    { name: 'b2-offsite', kind: BackupTargetKind.BACKBLAZE_B2, endpoint: 'https://s3.us-west-001.backblazeb2.com', bucket: 'k3s-cluster-backups' },
+  ],
   gitops: { engine: GitOpsEngine.FLUX, repoUrl: 'ssh://git@github.com/sudoflux/flux-k3s', branch: 'main', path: 'dist/homelab' },
+  externalServices: [
+    // rendered by the kube-prometheus-stack chart (monitoring.ts); the OAuth2-proxy fronts name them in --upstream
+    { name: 'kube-prometheus-stack-prometheus', namespace: 'monitoring', ports: [9090], reason: 'rendered by the kube-prometheus-stack Helm chart (monitoring/kube-prometheus-stack)' },
+    { name: 'kube-prometheus-stack-alertmanager', namespace: 'monitoring', ports: [9093], reason: 'rendered by the kube-prometheus-stack Helm chart (monitoring/kube-prometheus-stack)' },
+    { name: 'longhorn-frontend', namespace: 'longhorn-system', ports: [80], reason: 'rendered by the Longhorn Helm chart (longhorn-system/longhorn); its OAuth2-proxy front names it in --upstream' },
+  ],
 };
 
 /** The R730 NFS server that exports app configs and the media library. */

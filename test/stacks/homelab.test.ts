@@ -7,9 +7,11 @@ describe('homelab stack', () => {
   const manifests = s.objects.map((o) => o.manifest);
   const workloads = manifests.filter((m) => m.kind === 'Deployment' && m.metadata.namespace === 'media');
 
-  test('passes its own policies with no exemptions and no warnings', () => {
+  test('passes its own policies: no errors, no warnings, every finding exempted with a reason', () => {
     expect(s.errors).toEqual([]);
-    expect(s.findings).toEqual([]);
+    expect(s.findings.filter((f) => !f.exemption)).toEqual([]);
+    // the GPU node agents' exemptions are narrow: listed one by one in test/gpu/homelab-gpu.test.ts
+    expect(s.findings.filter((f) => f.namespace === 'nvidia-gpu').every((f) => ['nvidia-device-plugin', 'dcgm-exporter'].includes(f.name!))).toBe(true);
   });
 
   test('deploys every media app, Plex included (the real kustomization left it out)', () => {
