@@ -4,6 +4,7 @@ import { buildGpuTimeSlicing } from './gpu-time-slicing/main';
 import { buildLonghornTiers } from './longhorn-tiers/main';
 import { buildProtectedApp } from './protected-app/main';
 import { buildRightSizedApp } from './right-sized-app/main';
+import { buildSophiaBackend } from './sophia-backend/main';
 import { buildVaultPostgres } from './vault-postgres/main';
 import { buildVeleroBackupLadder } from './velero-backup-ladder/main';
 
@@ -20,4 +21,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'longhorn-tiers', build: buildLonghornTiers },
   { name: 'gpu-time-slicing', build: buildGpuTimeSlicing },
   { name: 'velero-backup-ladder', build: buildVeleroBackupLadder },
+  { name: 'sophia-backend', build: buildSophiaBackend },
 ];

@@ -27,6 +27,7 @@ import { automountServiceAccountTokenRule } from './automount-service-account-to
 import { credentialsInConfigRule } from './credentials-in-config';
 import { serviceLinksRule } from './service-links';
 import { rwoRolloutStrategyRule } from './rwo-rollout-strategy';
+import { startupCommandsRule } from './startup-commands';
 
 export * from './selector-matches-template';
 export * from './image-tag';
@@ -55,6 +56,7 @@ export * from './host-path-volumes';
 export * from './automount-service-account-token';
 export * from './credentials-in-config';
 export * from './service-links';
+export * from './startup-commands';
 export * from './rwo-rollout-strategy';
 
 /** Every rule that judges a single workload or ConfigMap, ordered by id. */
@@ -86,5 +88,6 @@ export const WORKLOAD_RULES: readonly PolicyRule[] = [
   automountServiceAccountTokenRule, // HK-SEC-20
   credentialsInConfigRule, // HK-X-01
   serviceLinksRule, // HK-X-02
+  startupCommandsRule, // HK-X-07
   rwoRolloutStrategyRule, // HK-X-15
 ];
