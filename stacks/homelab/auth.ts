@@ -76,7 +76,7 @@ export class AuthNamespace extends Namespace {
             secretKeys: { adminPasswordKey: 'postgres-admin-password', userPasswordKey: 'postgres-password' },
           },
           primary: {
-            persistence: { enabled: true, storageClass: 'local-path', size: '8Gi' },
+            persistence: { enabled: true, storageClass: 'longhorn-nvme', size: '8Gi' },
             resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
           },
         },

@@ -6,10 +6,11 @@ import {
 } from '../../lib';
 
 /**
- * Storage class of the monitoring volumes. The real cluster ended on K3s's `local-path` after the
- * Longhorn incident; switch to the Longhorn NVMe tier's class once the Longhorn stack is wired in.
+ * Storage class of the monitoring volumes: the Longhorn NVMe tier (3 replicas), as the real
+ * cluster intended. It fell back to K3s's node-bound `local-path` after Longhorn 1.6.2's fsGroup
+ * bug; the library sets `fsGroupChangePolicy: OnRootMismatch` and pins Longhorn 1.9.
  */
-export const MONITORING_STORAGE_CLASS = 'local-path';
+export const MONITORING_STORAGE_CLASS = 'longhorn-nvme';
 /** The Secret with Grafana's admin user and password (keys `admin-user`, `admin-password`). */
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin-credentials';
 
