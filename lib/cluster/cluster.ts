@@ -1,5 +1,6 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { atPath } from '../core/errors';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
 import { appBoundaryOf } from '../core/tree';
 import { blockingFindings, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
@@ -43,6 +44,7 @@ const CLUSTER_SCOPED = new Set([
   'Namespace', 'PriorityClass', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
   'RuntimeClass', 'ClusterIssuer', 'PersistentVolume', 'IngressClass', 'GatewayClass', 'ClusterSecretStore',
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CSIDriver', 'VolumeSnapshotClass',
+  'GpuDevicePlugin', 'NodeFeatureRule',
 ]);
 
 /**
@@ -77,6 +79,7 @@ export class Cluster extends Construct {
   public readonly policies: readonly PolicyPack[];
   /** Chart for cluster-scoped objects (PriorityClasses, StorageClasses, …). */
   public readonly clusterChart: Chart;
+  private readonly unnamespaced = new WeakSet<ApiObject>();
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -96,7 +99,7 @@ export class Cluster extends Construct {
     const errors: string[] = [];
     for (const c of this.node.findAll()) {
       if (c === this) continue;
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+      for (const e of c.node.validate()) errors.push(atPath(c.node.path, e));
     }
     const objects = this.render();
     const findings = this.evaluate(objects);
@@ -109,6 +112,11 @@ export class Cluster extends Construct {
     const out: SynthesizedObject[] = [];
     for (const c of this.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
+      // a cluster-scoped object created inside a namespaced chart inherits the chart's namespace
+      if (CLUSTER_SCOPED.has(c.kind) && c.metadata.namespace !== undefined && !this.unnamespaced.has(c)) {
+        c.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+        this.unnamespaced.add(c);
+      }
       const manifest = c.toJson() as Manifest;
       const app = manifest.kind === 'Namespace' ? undefined : appBoundaryOf(c);
       out.push({ manifest, path: c.node.path, construct: c, folder: folderOf(c, manifest, app), app });

@@ -104,3 +104,11 @@ export function show(value: unknown): string {
 export function invalid(prop: string, value: unknown, rule: string, fix: string): never {
   throw new ValidationError(undefined, { prop, value, rule, fix });
 }
+
+/**
+ * A construct validation message with the construct path in front, unless the message already
+ * starts with a path (a `ValidationError` message made for another construct).
+ */
+export function atPath(path: string, message: string): string {
+  return message.startsWith('[') ? message : `[${path}] ${message}`;
+}

@@ -432,6 +432,9 @@ export class ClusterProfile {
     this.externalServices = (props.externalServices ?? []).map((s, i) => {
       ValidationError.within(where, `profile.externalServices[${i}].name`, () => validateDnsLabel(s.name));
       ValidationError.within(where, `profile.externalServices[${i}].namespace`, () => validateDnsLabel(s.namespace));
+      if (!Array.isArray(s.ports) || s.ports.length === 0 || !s.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
+        throw new ValidationError(where, { prop: `profile.externalServices[${i}].ports`, value: s.ports, rule: 'list the Service\'s ports, each a whole number from 1 to 65535', fix: 'e.g. ports: [9090]' });
+      }
       if (!s.reason) {
         throw new ValidationError(where, { prop: `profile.externalServices[${i}].reason`, value: s.reason, rule: 'an external service needs a reason', fix: 'say where it comes from, e.g. "installed by the platform repo"' });
       }

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Cluster } from '../cluster/cluster';
+import { atPath } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { Manifest } from '../policies/rule';
 import { PlannedSecret, PulumiPlan, planResources, releaseKey } from './plan';
@@ -76,7 +77,7 @@ export class ClusterObjects extends pulumi.ComponentResource {
       manifests = new Map(synthesis.objects.map((o) => [o.construct, o.manifest]));
     } else {
       roots = [...args.charts!];
-      const errors = roots.flatMap((r) => r.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`)));
+      const errors = roots.flatMap((r) => r.node.findAll().flatMap((c) => c.node.validate().map((e) => atPath(c.node.path, e))));
       if (errors.length > 0) throw new pulumi.ResourceError(`the charts fail their checks:\n${errors.join('\n')}`, this);
     }
     this.plan = planResources(roots, manifests);

@@ -16,7 +16,7 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { IServiceEndpoint, ServicePortRef, servicePort } from './service-ref';
 import { AppSize, ResourceProps, Resources, renderResources, resolveResources } from './size';
-import { AccessMode, VolumeMount } from './volume';
+import { AccessMode, AppVolume, VolumeMount } from './volume';
 import { gitCheckout } from './git-checkout';
 
 /** The controller kind of an app. */
@@ -284,6 +284,9 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
 
     for (const [volName, v] of Object.entries(props.volumes ?? {})) {
       ValidationError.within(this, `volumes.${volName}`, () => validateDnsLabel(volName));
+      if (!(v?.source instanceof AppVolume)) {
+        throw new ValidationError(this, { prop: `volumes.${volName}.source`, value: v?.source, rule: 'a volume needs a source', fix: 'use AppVolume.newClaim(...), AppVolume.existingClaim(...), AppVolume.emptyDir(...) or AppVolume.gitCheckout(...)' });
+      }
       const s = v.source._spec;
       singleAttach = singleAttach || v.source.singleAttach;
       if (s.kind === 'newClaim') {

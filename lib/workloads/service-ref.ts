@@ -37,7 +37,8 @@ export function servicePort(s: IServiceEndpoint, name?: string, scope?: IConstru
   if (name === undefined) {
     return s.servicePorts[0].port;
   }
-  const p = s.servicePorts.find((x) => x.name === name);
+  // a port without a name (external services declare numbers only) is named by its number
+  const p = s.servicePorts.find((x) => (x.name ?? String(x.port)) === name);
   if (!p) {
     throw new ValidationError(scope, {
       prop: 'port', value: name,

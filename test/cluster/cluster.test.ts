@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AppSize, AppWorkload, Cluster, GitOpsEngine, Namespace, Probe, renderClusterTree } from '../../lib';
+import { AppSize, AppWorkload, Cluster, GitOpsEngine, Namespace, Probe, k8s, renderClusterTree } from '../../lib';
 import { TEST_PROFILE, errorOf, testCluster } from '../helpers';
 
 /** A readiness check for apps that serve no port (a long-running app must have one). */
@@ -114,5 +114,19 @@ describe('GitOps tree', () => {
     new AppWorkload(new Namespace(cluster, 'apps'), 'namespace', { image: 'x/y:1', healthCheck: READY, size: AppSize.SMALL });
     expect(errorOf(() => renderClusterTree(cluster, cluster.synthesize()))).toMatch(
       /^\[lab\/apps\/namespace\/\w+\] id = "namespace": "namespace" and "gitops" are reserved folder names in the GitOps tree\. Fix: rename the app or namespace$/);
+  });
+});
+
+describe('cluster-scoped objects in namespaced charts', () => {
+  test('lose the chart namespace: Namespace objects, ClusterIssuers and the like carry no metadata.namespace', () => {
+    const cluster = new Cluster(Testing.app(), 'lab', { profile: TEST_PROFILE, policies: [] });
+    const ns = new Namespace(cluster, 'apps');
+    new k8s.KubeStorageClass(ns, 'fast', { metadata: { name: 'fast' }, provisioner: 'driver.longhorn.io' });
+    const objs = cluster.synthesize().objects.map((o) => o.manifest);
+    expect(objs.find((m) => m.kind === 'Namespace')!.metadata).not.toHaveProperty('namespace');
+    expect(objs.find((m) => m.kind === 'StorageClass')!.metadata).toEqual({ name: 'fast' });
+    expect(objs.find((m) => m.kind === 'LimitRange')!.metadata.namespace).toBe('apps');
+    // Testing.synth sees the same objects
+    expect(Testing.synth(ns).find((m: any) => m.kind === 'Namespace').metadata.namespace).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
-import { AccessMode, AppSize, AppVolume, AppWorkload, Criticality, EnvValue, ExternalService, Probe, WorkloadKind } from '../../lib';
-import { errorOf, one, synth, testNamespace } from '../helpers';
+import { ApiObject, Testing } from 'cdk8s';
+import { AccessMode, AppSize, AppVolume, AppWorkload, Cluster, Criticality, EnvValue, ExternalService, Probe, WorkloadKind } from '../../lib';
+import { TEST_PROFILE, errorOf, one, synth, testNamespace } from '../helpers';
 
 /** A readiness check for apps that serve no port (a long-running app must have one). */
 const READY = Probe.exec(['/bin/healthy']);
@@ -390,5 +390,20 @@ describe('AppWorkload CronJob', () => {
     expect(errorOf(make({ schedule: '@daily', replicas: 2 }))).toMatch(/^\[test\/apps\/sync\] replicas = 2: a CronJob's pod runs to completion/);
     expect(errorOf(make({ schedule: '@daily', probes: { readiness: Probe.exec(['true']) } }))).toMatch(/^\[test\/apps\/sync\] probes = .*: a CronJob's pod runs to completion/);
     expect(errorOf(make({ kind: WorkloadKind.DEPLOYMENT, schedule: '@daily' }))).toBe('[test/apps/sync] schedule = "@daily": only CronJobs have a schedule (kind is Deployment). Fix: set kind: WorkloadKind.CRON_JOB, or remove schedule');
+  });
+});
+
+describe('AppWorkload bad input found by the corpus', () => {
+  test('a volume without a source and an external service without ports are ValidationErrors, not TypeErrors', () => {
+    expect(errorOf(() => new AppWorkload(testNamespace(), 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, volumes: { data: { mountPath: '/data' } as any } }))).toBe(
+      '[test/apps/web] volumes.data.source = undefined: a volume needs a source. Fix: use AppVolume.newClaim(...), AppVolume.existingClaim(...), AppVolume.emptyDir(...) or AppVolume.gitCheckout(...)');
+    expect(errorOf(() => new Cluster(Testing.app(), 'lab', { profile: { ...TEST_PROFILE, externalServices: [{ name: 'x', namespace: 'y', reason: 'installed elsewhere' } as any] } }))).toBe(
+      '[lab] profile.externalServices[0].ports = undefined: list the Service\'s ports, each a whole number from 1 to 65535. Fix: e.g. ports: [9090]');
+  });
+
+  test('an external service port is referenced by its number (it has no name)', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, healthCheck: READY, size: AppSize.SMALL, env: { PROM_PORT: EnvValue.servicePort(ExternalService.fromProfile(ns, 'monitoring', 'prometheus'), '9090') } });
+    expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'PROM_PORT', value: '9090' });
   });
 });

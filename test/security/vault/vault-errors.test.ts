@@ -219,9 +219,9 @@ describe('Vault refuses', () => {
     newVault(ns);
     const errors = Cluster.of(ns)!.synthesize().errors;
     expect(errors).toEqual([
-      '[lab/vault] [lab/vault] quota.cpu = "50m": what runs in the namespace needs requests.cpu 310m, so the ResourceQuota would reject pods at admission. Fix: raise quota.cpu to at least 310m, or leave quota out to derive it',
-      '[lab/vault] [lab/vault] quota.memory = "64Mi": what runs in the namespace needs requests.memory 800Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memory to at least 800Mi, or leave quota out to derive it',
-      '[lab/vault] [lab/vault] quota.memoryLimit = "64Mi": what runs in the namespace needs limits.memory 1600Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memoryLimit to at least 1600Mi, or leave quota out to derive it',
+      '[lab/vault] quota.cpu = "50m": what runs in the namespace needs requests.cpu 310m, so the ResourceQuota would reject pods at admission. Fix: raise quota.cpu to at least 310m, or leave quota out to derive it',
+      '[lab/vault] quota.memory = "64Mi": what runs in the namespace needs requests.memory 800Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memory to at least 800Mi, or leave quota out to derive it',
+      '[lab/vault] quota.memoryLimit = "64Mi": what runs in the namespace needs limits.memory 1600Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memoryLimit to at least 1600Mi, or leave quota out to derive it',
     ]);
     expect(() => Testing.synth(ns)).toThrow(/quota\.memory = "64Mi": what runs in the namespace needs requests\.memory 800Mi/);
     const derived = vaultNamespace(false, VAULT_PROFILE, {});
