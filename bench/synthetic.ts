@@ -1,10 +1,11 @@
 import { App } from 'cdk8s';
-import { AppSize, AppVolume, AppWorkload, Cluster, Criticality, Distro, EnvValue, Namespace, Probe } from '../lib';
+import { AppSize, AppVolume, AppWorkload, BackupLadder, BackupRung, BackupSite, BackupStorageLocation, BackupTargetKind, Cluster, Criticality, Distro, EnvValue, GitOpsEngine, Namespace, Probe, Velero } from '../lib';
 
 /**
  * A synthetic cluster of `apps` apps of mixed patterns (web apps with replicas and references,
  * stateful apps with claims, workers with config files), spread over namespaces of 50 apps and
- * over enough nodes to hold them.
+ * over enough nodes to hold them, with Velero backing up every namespace daily (the backup
+ * coverage rule wants every claim backed up).
  */
 export function syntheticCluster(apps: number): Cluster {
   const nodes = Math.max(3, Math.ceil(apps / 40));
@@ -13,8 +14,15 @@ export function syntheticCluster(apps: number): Cluster {
       distro: Distro.K3S,
       version: 'v1.32.5+k3s1',
       nodes: Array.from({ length: nodes }, (_, i) => ({ name: `node-${i}`, allocatable: { cpu: '32', memory: '64Gi' } })),
+      gitops: { engine: GitOpsEngine.FLUX, repoUrl: 'https://github.com/example/synthetic' },
     },
   });
+  const velero = new Velero(cluster, 'velero');
+  const location = new BackupStorageLocation(velero, 'backups', {
+    target: { name: 'backups', kind: BackupTargetKind.MINIO, endpoint: 'https://minio.example.net', bucket: 'velero', site: BackupSite.ON_SITE },
+    credential: { name: 'velero-credentials', key: 'cloud' }, default: true,
+  });
+  new BackupLadder(velero, 'cluster', { namespaces: ['*'], location, rungs: [BackupRung.daily({ hour: 2 })] });
   let ns: Namespace | undefined;
   let db: AppWorkload | undefined;
   for (let i = 0; i < apps; i++) {

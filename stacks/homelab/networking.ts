@@ -1,14 +1,34 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Include } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
 import { Construct } from 'constructs';
 import { Charts, Cluster, ClusterProfile, Namespace, UpstreamChart, markAppBoundary, requireSecret } from '../../lib';
 import { Certificate, ClusterIssuer } from '../../lib/imports/cert-manager.io';
 import { Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode } from '../../lib/imports/gateway.networking.k8s.io';
 
-/** Repository root (stacks/homelab → ../..), for the vendored Gateway API CRDs. */
-const ROOT = path.resolve(__dirname, '..', '..');
 /** Gateway API v1.2.1 standard channel, vendored in crds/gateway-api (see crds/SOURCES.md). */
-const GATEWAY_API_CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((k) => path.join(ROOT, 'crds', 'gateway-api', `gateway.networking.k8s.io_${k}.yaml`));
+const GATEWAY_API_KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'];
+
+/** The repository's `crds/gateway-api` folder: the nearest one above this module (also when bundled). */
+function gatewayApiDir(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'crds', 'gateway-api');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`crds/gateway-api not found above ${__dirname}`);
+  }
+}
+
+let crds: any[] | undefined;
+/**
+ * The Gateway API CRDs, parsed once per process (cdk8s `Include` would spawn a process per
+ * file on every build).
+ */
+function gatewayApiCrds(): any[] {
+  const dir = gatewayApiDir();
+  crds ??= GATEWAY_API_KINDS.map((k) => YAML.parse(fs.readFileSync(path.join(dir, `gateway.networking.k8s.io_${k}.yaml`), 'utf8')));
+  return crds.map((c) => JSON.parse(JSON.stringify(c)));
+}
 
 /** The Let's Encrypt ClusterIssuer every certificate uses. */
 export const CLUSTER_ISSUER = 'letsencrypt-production';
@@ -37,7 +57,7 @@ export class NetworkingPlatform extends Construct {
     const domain = profile.domain!;
     const gw = profile.gateway!;
 
-    GATEWAY_API_CRDS.forEach((file, i) => new Include(cluster.clusterChart, `gateway-api-crd-${i}`, { url: file }));
+    for (const crd of gatewayApiCrds()) new ApiObject(cluster.clusterChart, `gateway-api-crd-${crd.metadata.name}`, crd);
 
     // Cilium lives in kube-system, which is not a Namespace of ours (K3s owns it)
     const kubeSystem = new Chart(cluster, 'kube-system', { namespace: 'kube-system', disableResourceNameHashes: true });
