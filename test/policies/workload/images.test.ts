@@ -27,6 +27,16 @@ describe('HK-IMG-01 image tag', () => {
     expect(found(imageTagRule, withImage('10.43.170.72:5000/x')))
       .toEqual([[E, 'container "app" image "10.43.170.72:5000/x" has no tag or digest (it means :latest)']]);
   });
+  test('flags tags that move without saying so: no version number, a bare major, a "-latest" version (the cortex and homelab images)', () => {
+    for (const image of ['nginx:alpine', '10.43.170.72:5000/youtube-ingestion:cached', 'ghcr.io/hotio/whisparr:v3', 'redis:7-alpine', 'postgres:16', 'checkmk/check-mk-raw:2.4.0-latest', 'x/y:3.1-nightly']) {
+      const tag = image.slice(image.lastIndexOf(':') + 1);
+      expect(found(imageTagRule, withImage(image))).toEqual([[E, `container "app" image "${image}" uses the floating tag "${tag}"`]]);
+    }
+    for (const image of ['redis:7.2.5-alpine', 'elasticsearch:8.14', 'x/y:2026.01.15', 'x/y:3.3.5-3.4.0-ubuntu22.04', 'x/y:v1.16.2', 'x/y:2.4.0p14']) {
+      expect(found(imageTagRule, withImage(image))).toEqual([]);
+    }
+  });
+
   test('flags latest and other floating tags', () => {
     expect(found(imageTagRule, withImage('qdrant/qdrant:latest'))).toEqual([[E, 'container "app" image "qdrant/qdrant:latest" uses the floating tag "latest"']]);
     expect(found(imageTagRule, workload('CronJob', 'backup', 'apps', { initContainers: [container({ name: 'wait', image: 'bitnami/kubectl:stable' })] })))

@@ -1,5 +1,5 @@
 import { RuleLevel } from '../../../lib/policies/rule';
-import { configMapSecretsRule, credentialsInConfigRule, duplicateEnvRule, secretEnvLiteralsRule } from '../../../lib/policies/rules/workload';
+import { configMapSecretsRule, credentialsInConfigRule, duplicateEnvRule, secretEnvLiteralsRule, secretValuesRule } from '../../../lib/policies/rules/workload';
 import { configMap, container, deployment, found, service, workload } from '../fixtures';
 
 const E = RuleLevel.ERROR;
@@ -128,5 +128,17 @@ describe('HK-X-01 YAML reference tags', () => {
   test('non-compliant: a literal key next to them is still caught', () => {
     expect(run(credentialsInConfigRule, configMap('cfg', 'apps', { 'recyclarr.yml': 'api_key: 0123456789abcdef\n' })).map((f: any) => f.message))
       .toEqual(['ConfigMap key "recyclarr.yml" assigns a literal value to api_key (line 1)']);
+  });
+});
+
+describe('HK-SCR-06 Secret values in the output', () => {
+  const secret = (patch: any) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oauth2-proxy-prometheus-secret', namespace: 'monitoring' }, ...patch });
+  test('compliant: a Secret with no values (e.g. a service-account token placeholder)', () => {
+    expect(found(secretValuesRule, secret({ type: 'kubernetes.io/service-account-token' }))).toEqual([]);
+    expect(found(secretValuesRule, secret({ data: {} }))).toEqual([]);
+  });
+  test('flags data and stringData (the homelab\'s plaintext temp-secret.yaml), naming keys but not values', () => {
+    expect(found(secretValuesRule, secret({ stringData: { 'client-secret': 'x'.repeat(128), 'cookie-secret': 'y'.repeat(32) }, data: { 'client-id': 'cHJvbWV0aGV1cw==' } }))).toEqual([
+      [E, 'Secret monitoring/oauth2-proxy-prometheus-secret holds values for client-id, client-secret, cookie-secret in the output']]);
   });
 });

@@ -87,6 +87,18 @@ export const parseImage = parseImageReference;
 export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'main', 'master', 'rolling', 'stable', 'edge', 'nightly']);
 
 /**
+ * True for tags that move: the named floating tags, tags with no version number at all
+ * (`alpine`, `cached`), a bare major with or without a variant (`7`, `v3`, `7-alpine`), and
+ * versions marked as moving (`2.4.0-latest`).
+ */
+export function isFloatingTag(tag: string): boolean {
+  const t = tag.toLowerCase();
+  if (FLOATING_TAGS.has(t) || !/\d/.test(t)) return true;
+  if (/^v?\d+(-[a-z][a-z0-9.]*)?$/.test(t)) return true;
+  return /(^|[-_.])(latest|nightly|edge|rolling|stable)($|[-_.])/.test(t);
+}
+
+/**
  * Why a container's `resources.<section>.<resource>` is not a positive quantity, or `undefined`
  * when it is (RES-01, RES-02).
  */

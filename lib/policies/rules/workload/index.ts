@@ -27,6 +27,7 @@ import { automountServiceAccountTokenRule } from './automount-service-account-to
 import { credentialsInConfigRule } from './credentials-in-config';
 import { serviceLinksRule } from './service-links';
 import { rwoRolloutStrategyRule } from './rwo-rollout-strategy';
+import { secretValuesRule } from './secret-values';
 import { startupCommandsRule } from './startup-commands';
 
 export * from './selector-matches-template';
@@ -56,6 +57,7 @@ export * from './host-path-volumes';
 export * from './automount-service-account-token';
 export * from './credentials-in-config';
 export * from './service-links';
+export * from './secret-values';
 export * from './startup-commands';
 export * from './rwo-rollout-strategy';
 
@@ -74,6 +76,7 @@ export const WORKLOAD_RULES: readonly PolicyRule[] = [
   secretEnvLiteralsRule, // HK-SCR-01
   configMapSecretsRule, // HK-SCR-02
   duplicateEnvRule, // HK-SCR-05
+  secretValuesRule, // HK-SCR-06
   privilegedContainerRule, // HK-SEC-01
   allowPrivilegeEscalationRule, // HK-SEC-02
   runAsNonRootRule, // HK-SEC-03
