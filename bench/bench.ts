@@ -44,6 +44,8 @@ out(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${
 out();
 
 // 1. cold npm run synth (whole CLI path, both clusters and all examples)
+let coldMs: number | undefined;
+const ratios: number[] = [];
 if (!quick) {
   const runs: number[] = [];
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-bench-'));
@@ -51,9 +53,10 @@ if (!quick) {
     runs.push(time(() => execFileSync('npm', ['run', '--silent', 'synth'], { cwd: root, env: { ...process.env, HH_DIST: path.join(dist, 'dist'), CDK8S_CHECK_UPGRADE: 'false' }, stdio: 'ignore' })).ms);
   }
   fs.rmSync(dist, { recursive: true, force: true });
-  out('## Cold `npm run synth` (CLI + tsx start-up, both clusters, all examples)');
+  coldMs = median(runs);
+  out('## Cold `npm run synth` (cdk8s CLI, esbuild bundle of the app, both clusters, all examples)');
   out();
-  out(`median of 3: **${Math.round(median(runs))} ms** (runs: ${runs.map((r) => Math.round(r)).join(', ')} ms)`);
+  out(`median of 3: **${Math.round(coldMs)} ms** (runs: ${runs.map((r) => Math.round(r)).join(', ')} ms)`);
   out();
 }
 
@@ -68,6 +71,7 @@ for (const [name, build] of [['homelab', buildHomelab], ['cortex', buildCortex]]
   const synthMs = median(Array.from({ length: 15 }, () => fullSynth(mk)));
   const objs = mk().synthesize().objects.map((o) => o.manifest);
   const floorMs = median(Array.from({ length: 15 }, () => time(() => objs.map((o) => YAML.stringify(o))).ms));
+  ratios.push(synthMs / floorMs);
   out(`| ${name} | ${objs.length} | ${synthMs.toFixed(1)} ms | ${floorMs.toFixed(1)} ms | ${(synthMs / floorMs).toFixed(2)}× |`);
 }
 out();
@@ -92,6 +96,13 @@ const t1000 = perSize.get(1000);
 const t2000 = perSize.get(2000);
 out('## Targets');
 out();
+if (coldMs !== undefined) out(`- full \`npm run synth\` within about 2 s: ${Math.round(coldMs)} ms → ${coldMs <= 2500 ? 'met' : 'MISSED'}`);
+if (coldMs !== undefined && coldMs > 2500) {
+  out('  - why: the cdk8s CLI takes about 0.75 s to start before it runs the app, esbuild bundles the app in about 0.45 s, '
+    + 'and Node loads the bundle and synthesizes both clusters (700+ objects, 79 rules) and seven examples in about 1 s; '
+    + 'on this 2-core machine runs vary by ±1 s with load. `node scripts/synth-app.js` alone skips the CLI.');
+}
+out(`- in-process stack synth within 3× the serialization floor: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')} → ${ratios.every((r) => r <= 3) ? 'met' : 'MISSED'}`);
 if (t1000 !== undefined) out(`- 1,000 apps with all policies and analyses under 10 s: ${Math.round(t1000)} ms → ${t1000 < 10000 ? 'met' : 'MISSED'}`);
 if (t1000 !== undefined && t2000 !== undefined) out(`- 2,000 apps at most 2.2× the 1,000-app time (linear): ${(t2000 / t1000).toFixed(2)}× → ${t2000 / t1000 <= 2.2 ? 'met' : 'MISSED'}`);
 out();

@@ -27,11 +27,12 @@ export const capacityBudgetRule: PolicyRule = {
     if (!profile || profile.nodes.length === 0) return [];
     const { pending, demands } = simulatePlacement(ctx);
     const out: AnalysisViolation[] = [];
+    const counts = new Map(demands.map((d) => [d.demand, d.count]));
     const byOwner = new Map<ManifestRecord, { reason: string; count: number; total: number }>();
     for (const p of pending) {
       const e = byOwner.get(p.demand.record);
       if (e) e.count++;
-      else byOwner.set(p.demand.record, { reason: p.reason, count: 1, total: demands.find((d) => d.demand === p.demand)?.count ?? 1 });
+      else byOwner.set(p.demand.record, { reason: p.reason, count: 1, total: counts.get(p.demand) ?? 1 });
     }
     for (const [record, e] of byOwner) {
       out.push({ target: record, message: `${e.count} of ${e.total} pod(s) would stay Pending: ${e.reason}` });
@@ -97,10 +98,9 @@ export const overcommitRule: PolicyRule = {
     if (!profile || profile.nodes.length === 0) return [];
     const { nodes } = simulatePlacement(ctx);
     const out: AnalysisViolation[] = [];
-    const owner = (name: string) => ctx.objects.find((r) => describe(r.manifest) === name);
     for (const p of nodes) {
       const ratio = p.memoryLimit / p.node.memory.bytes;
-      const target = p.pods.length ? owner(p.pods[0]) : undefined;
+      const target = p.records[0];
       if (ratio > profile.capacity.maxMemoryLimitRatio && target) {
         out.push({ target, message: `memory limits of the pods placed on ${p.node.name} add up to ${mi(p.memoryLimit)}, ${ratio.toFixed(2)}× its ${mi(p.node.memory.bytes)} (budget ${profile.capacity.maxMemoryLimitRatio}×)` });
       }
@@ -108,7 +108,7 @@ export const overcommitRule: PolicyRule = {
     const used = nodes.filter((p) => p.pods.length > 0);
     const cpu = used.reduce((n, p) => n + p.cpu, 0);
     const alloc = used.reduce((n, p) => n + p.node.cpu.millis, 0);
-    const first = used.length ? owner(used[0].pods[0]) : undefined;
+    const first = used.length ? used[0].records[0] : undefined;
     if (alloc > 0 && cpu > profile.capacity.maxCpuRequestShare * alloc && first) {
       out.push({ target: first, message: `CPU requests total ${Math.round(cpu)}m, ${pct(cpu, alloc)} of the ${alloc}m on the nodes they run on (budget ${Math.round(profile.capacity.maxCpuRequestShare * 100)}%)` });
     }

@@ -31,6 +31,8 @@ export interface NodePlacement {
   readonly node: ClusterNode;
   /** `owner` of each pod placed on the node (DaemonSet and chart per-node pods included). */
   readonly pods: string[];
+  /** The object each placed pod comes from, in the same order as `pods`. */
+  readonly records: ManifestRecord[];
   cpu: number;
   memory: number;
   memoryLimit: number;
@@ -142,7 +144,7 @@ const cache = new WeakMap<PolicyContext, PlacementResult>();
 
 function simulate(ctx: PolicyContext): PlacementResult {
   const nodes = ctx.profile?.nodes ?? [];
-  const placements: NodePlacement[] = nodes.map((node) => ({ node, pods: [], cpu: 0, memory: 0, memoryLimit: 0 }));
+  const placements: NodePlacement[] = nodes.map((node) => ({ node, pods: [], records: [], cpu: 0, memory: 0, memoryLimit: 0 }));
   const byNode = new Map(placements.map((p) => [p.node, p]));
   const priorities = new Map<string, number>();
   for (const r of ctx.byKind('PriorityClass')) priorities.set(String(r.manifest.metadata.name), Number(r.manifest.value) || 0);
@@ -151,6 +153,7 @@ function simulate(ctx: PolicyContext): PlacementResult {
   const replicated: { demand: PodDemand; count: number }[] = [];
   const place = (p: NodePlacement, d: PodDemand) => {
     p.pods.push(d.owner);
+    p.records.push(d.record);
     p.cpu += d.cpu;
     p.memory += d.memory;
     p.memoryLimit += d.memoryLimit;
