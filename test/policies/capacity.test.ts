@@ -131,10 +131,12 @@ describe('HK-X-04 placement simulation', () => {
 
 describe('HK-X-22 over-commit', () => {
   const over = [{ name: 't', rules: [overcommitRule] }];
-  test('memory limits above 1.5× a node\'s memory warn, naming the node', () => {
+  test('memory limits above 1.5× the memory of the nodes the pods run on warn, naming the largest', () => {
     const burst = deployment('burst', 'apps', { containers: [container({ resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '7Gi' } } })] });
     expect(evaluatePolicies(records(burst), over, profile).map((f) => [f.level, f.message])).toEqual([
-      ['warning', 'memory limits of the pods placed on w1 add up to 7168Mi, 1.75× its 4096Mi (budget 1.5×)']]);
+      ['warning', 'memory limits add up to 7168Mi, 1.75× the 4096Mi of the nodes the pods run on (budget 1.5×). Largest: Deployment apps/burst with 7168Mi']]);
+    // spread over both workers the same limits are within budget: 2 × 3Gi of 8Gi
+    expect(evaluatePolicies(records(sized('a', '3Gi', 2)), over, profile)).toEqual([]);
   });
   test('CPU requests above 85% of the CPU of the nodes they run on warn', () => {
     const cpu = deployment('cpu', 'apps', { containers: [container({ resources: { requests: { cpu: '3900m', memory: '1Gi' }, limits: { memory: '1Gi' } } })] }, { spec: { replicas: 2 } });

@@ -962,7 +962,7 @@ describe('cortex defects (seed-repos §2)', () => {
     });
     const s = cluster.synthesize();
     // first-fit placement fills k3s-master03 with 23 pods by their requests (23 × 256Mi of 5929Mi), whose limits are 23Gi
-    expect(reported(s, 'HK-X-22')).toEqual(['Deployment cortex/cortex-queue-worker: memory limits of the pods placed on k3s-master03 add up to 23552Mi, 3.97× its 5929Mi (budget 1.5×)']);
+    expect(reported(s, 'HK-X-22')).toEqual(['Deployment cortex/cortex-queue-worker: memory limits add up to 24576Mi, 2.07× the 11858Mi of the nodes the pods run on (budget 1.5×). Largest: Deployment cortex/cortex-queue-worker with 24576Mi']);
     expect(warned(s)).toContain('HK-X-22');
   });
 

@@ -81,10 +81,11 @@ export const capacityBudgetRule: PolicyRule = {
 };
 
 /**
- * HK-X-22: limits and CPU requests stay within the budget after placement: per node, memory
- * limits at most `profile.capacity.maxMemoryLimitRatio` × allocatable (over-commit: when
- * limits are reached together the kernel OOM-kills), and CPU requests in total at most
- * `maxCpuRequestShare` of the CPU of the nodes they run on.
+ * HK-X-22: limits and CPU requests stay within the budget after placement: memory limits in
+ * total at most `profile.capacity.maxMemoryLimitRatio` × the memory of the nodes the pods run on
+ * (over-commit: when limits are reached together the kernel OOM-kills), and CPU requests in
+ * total at most `maxCpuRequestShare` of their CPU. Judged over all nodes together: the
+ * placement is first-fit, which packs nodes the scheduler would spread.
  */
 export const overcommitRule: PolicyRule = {
   id: 'HK-X-22',
@@ -96,21 +97,25 @@ export const overcommitRule: PolicyRule = {
   analyze(ctx) {
     const profile = ctx.profile;
     if (!profile || profile.nodes.length === 0) return [];
-    const { nodes } = simulatePlacement(ctx);
-    const out: AnalysisViolation[] = [];
-    for (const p of nodes) {
-      const ratio = p.memoryLimit / p.node.memory.bytes;
-      const target = p.records[0];
-      if (ratio > profile.capacity.maxMemoryLimitRatio && target) {
-        out.push({ target, message: `memory limits of the pods placed on ${p.node.name} add up to ${mi(p.memoryLimit)}, ${ratio.toFixed(2)}× its ${mi(p.node.memory.bytes)} (budget ${profile.capacity.maxMemoryLimitRatio}×)` });
-      }
-    }
+    const { nodes, demands } = simulatePlacement(ctx);
     const used = nodes.filter((p) => p.pods.length > 0);
+    if (used.length === 0) return [];
+    let largest: { record: ManifestRecord; bytes: number } | undefined;
+    for (const { demand, count } of demands) {
+      const bytes = demand.memoryLimit * count;
+      if (count > 0 && (!largest || bytes > largest.bytes)) largest = { record: demand.record, bytes };
+    }
+    const out: AnalysisViolation[] = [];
+    const limits = used.reduce((n, p) => n + p.memoryLimit, 0);
+    const memory = used.reduce((n, p) => n + p.node.memory.bytes, 0);
+    const ratio = limits / memory;
+    if (ratio > profile.capacity.maxMemoryLimitRatio && largest) {
+      out.push({ target: largest.record, message: `memory limits add up to ${mi(limits)}, ${ratio.toFixed(2)}× the ${mi(memory)} of the nodes the pods run on (budget ${profile.capacity.maxMemoryLimitRatio}×). Largest: ${describe(largest.record.manifest)} with ${mi(largest.bytes)}` });
+    }
     const cpu = used.reduce((n, p) => n + p.cpu, 0);
     const alloc = used.reduce((n, p) => n + p.node.cpu.millis, 0);
-    const first = used.length ? used[0].records[0] : undefined;
-    if (alloc > 0 && cpu > profile.capacity.maxCpuRequestShare * alloc && first) {
-      out.push({ target: first, message: `CPU requests total ${Math.round(cpu)}m, ${pct(cpu, alloc)} of the ${alloc}m on the nodes they run on (budget ${Math.round(profile.capacity.maxCpuRequestShare * 100)}%)` });
+    if (cpu > profile.capacity.maxCpuRequestShare * alloc) {
+      out.push({ target: used[0].records[0], message: `CPU requests total ${Math.round(cpu)}m, ${pct(cpu, alloc)} of the ${alloc}m on the nodes they run on (budget ${Math.round(profile.capacity.maxCpuRequestShare * 100)}%)` });
     }
     return out;
   },
