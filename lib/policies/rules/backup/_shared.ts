@@ -182,3 +182,16 @@ export function locationSite(m: Manifest | undefined): 'in-cluster' | 'on-site' 
   if (/backblazeb2\.com|amazonaws\.com|wasabisys\.com|r2\.cloudflarestorage\.com/.test(url)) return 'off-site';
   return 'on-site';
 }
+
+/** PersistentVolumes and StorageClasses by name, and the default StorageClass (linear in the objects). */
+export function storageIndex(ctx: PolicyContext): { pvs: Map<string, Manifest>; classes: Map<string, Manifest>; defaultClass?: Manifest } {
+  const pvs = new Map<string, Manifest>();
+  for (const r of ctx.byKind('PersistentVolume')) if (r.manifest.metadata.name) pvs.set(r.manifest.metadata.name, r.manifest);
+  const classes = new Map<string, Manifest>();
+  let defaultClass: Manifest | undefined;
+  for (const r of ctx.byKind('StorageClass')) {
+    if (r.manifest.metadata.name) classes.set(r.manifest.metadata.name, r.manifest);
+    if (r.manifest.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') defaultClass = r.manifest;
+  }
+  return { pvs, classes, defaultClass };
+}

@@ -6,7 +6,7 @@ import { helmReleaseOf } from '../../helm';
 import { isBatch, replicasOf, selectorMatches } from '../../pod';
 import { AnalysisViolation, Manifest, ManifestRecord, PolicyContext, PolicyRule, ReportSection, RuleLevel, describe } from '../../rule';
 import { PodTemplateRef, list, namespaceOf, podTemplates, push } from '../cluster/_shared';
-import { ScheduleInfo, locationSite, schedules, templateIncludes, templateSelects, ttlMinutes, veleroInstall } from './_shared';
+import { ScheduleInfo, locationSite, schedules, storageIndex, templateIncludes, templateSelects, ttlMinutes, veleroInstall } from './_shared';
 
 /** The rule id (exemptions on a PVC, StatefulSet or Namespace name it). */
 export const BACKUP_COVERAGE_ID = 'HK-BAK-01';
@@ -64,14 +64,7 @@ function model(ctx: PolicyContext): Model {
   const install = veleroInstall(ctx);
 
   // indexes
-  const pvs = new Map<string, Manifest>();
-  for (const r of ctx.byKind('PersistentVolume')) if (r.manifest.metadata.name) pvs.set(r.manifest.metadata.name, r.manifest);
-  const classes = new Map<string, Manifest>();
-  let defaultClass: Manifest | undefined;
-  for (const r of ctx.byKind('StorageClass')) {
-    if (r.manifest.metadata.name) classes.set(r.manifest.metadata.name, r.manifest);
-    if (r.manifest.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') defaultClass = r.manifest;
-  }
+  const { pvs, classes, defaultClass } = storageIndex(ctx);
   const snapshotDrivers = new Set<string>();
   for (const r of ctx.byKind('VolumeSnapshotClass')) {
     if (r.manifest.metadata.labels?.['velero.io/csi-volumesnapshot-class'] === 'true') snapshotDrivers.add(String(r.manifest.driver));

@@ -2,6 +2,7 @@ import { parseImageReference } from '../../../core/versions';
 import { allContainers } from '../../pod';
 import { AnalysisViolation, Manifest, PolicyRule, RuleLevel, describe } from '../../rule';
 import { list, podTemplates } from '../cluster/_shared';
+import { storageIndex } from './_shared';
 
 /** Flags of `minio server` that take a separate value. */
 const VALUE_FLAGS = new Set(['--address', '--console-address', '--certs-dir', '-S', '--config-dir', '-C', '--ftp', '--sftp', '--interface', '--dns-cache-ttl', '--memlimit']);
@@ -63,15 +64,7 @@ export const minioDataPathRule: PolicyRule = {
     + 'loses every backup when the pod moves, and `minio server` without a drive path does not start.',
   fix: 'run MinIO on the storage server\'s own disks and point the BackupStorageLocation at it, or give it a block volume (Longhorn, local-path) mounted at its drive path',
   analyze(ctx) {
-    const pvs = new Map<string, Manifest>();
-    for (const r of ctx.byKind('PersistentVolume')) if (r.manifest.metadata.name) pvs.set(r.manifest.metadata.name, r.manifest);
-    const classes = new Map<string, Manifest>();
-    let defaultClass: Manifest | undefined;
-    for (const r of ctx.byKind('StorageClass')) {
-      if (r.manifest.metadata.name) classes.set(r.manifest.metadata.name, r.manifest);
-      const a = r.manifest.metadata.annotations ?? {};
-      if (a['storageclass.kubernetes.io/is-default-class'] === 'true') defaultClass = r.manifest;
-    }
+    const { pvs, classes, defaultClass } = storageIndex(ctx);
     const claims = new Map<string, Manifest>();
     for (const r of ctx.byKind('PersistentVolumeClaim')) claims.set(`${r.manifest.metadata.namespace ?? 'default'}/${r.manifest.metadata.name}`, r.manifest);
 
