@@ -3,9 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { atPath } from '../core/errors';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
 import { appBoundaryOf } from '../core/tree';
-import { blockingFindings, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
+import { blockingFindings, createContext, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
 import { BASELINE_PACK } from '../policies/packs/baseline';
-import { Finding, Manifest, ManifestRecord, PolicyPack, ReportSection } from '../policies/rule';
+import { Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, ReportSection } from '../policies/rule';
 import { PriorityClasses } from '../workloads/criticality';
 
 /** Props of {@link Cluster}. */
@@ -102,9 +102,10 @@ export class Cluster extends Construct {
       for (const e of c.node.validate()) errors.push(atPath(c.node.path, e));
     }
     const objects = this.render();
-    const findings = this.evaluate(objects);
+    const ctx = createContext(objects, this.profile);
+    const findings = this.evaluate(objects, ctx);
     errors.push(...blockingFindings(findings).map(formatFinding));
-    const report = this.policies.length ? reportSections(objects, this.policies, this.profile) : [];
+    const report = this.policies.length ? reportSections(objects, this.policies, this.profile, ctx) : [];
     return { objects, findings, errors, report };
   }
 
@@ -124,8 +125,8 @@ export class Cluster extends Construct {
     return out;
   }
 
-  private evaluate(objects: readonly ManifestRecord[]): Finding[] {
+  private evaluate(objects: readonly ManifestRecord[], ctx?: PolicyContext): Finding[] {
     // no packs, no judgement (exemptions are not checked against an empty rule set either)
-    return this.policies.length ? evaluatePolicies(objects, this.policies, this.profile) : [];
+    return this.policies.length ? evaluatePolicies(objects, this.policies, this.profile, ctx) : [];
   }
 }

@@ -147,7 +147,7 @@ export function parseCron(expression: string): CronSchedule {
   const fields = rest.split(/\s+/);
   if (fields.length !== 5) {
     invalid('', expression, `a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this one has ${fields.length}`,
-      fields.length === 6 ? 'drop the seconds field: Kubernetes, Velero and Longhorn cron has no seconds' : 'write e.g. "15 2 * * *" for 02:15 every day');
+      fields.length === 6 ? `drop the seconds field (Kubernetes, Velero and Longhorn cron has none): "${fields.slice(1).join(' ')}"` : 'write e.g. "15 2 * * *" for 02:15 every day');
   }
   const parsed = fields.map((f, i) => parseField(f, i, expression));
   return {

@@ -75,10 +75,11 @@ export function readExemptions(m: Manifest): { exemptions: Map<string, string>; 
 /**
  * Runs every rule of `packs` over `objects` and returns all findings, exempted ones included
  * (marked with their reason). Each rule runs once per object (checks) or once per cluster
- * (analyses): linear in the number of objects for linear rules.
+ * (analyses): linear in the number of objects for linear rules. Pass `context` to share one
+ * index (and the analyses' caches, such as the placement) with {@link reportSections}.
  */
-export function evaluatePolicies(objects: readonly ManifestRecord[], packs: readonly PolicyPack[], profile?: ClusterProfile): Finding[] {
-  const ctx = createContext(objects, profile);
+export function evaluatePolicies(objects: readonly ManifestRecord[], packs: readonly PolicyPack[], profile?: ClusterProfile, context?: PolicyContext): Finding[] {
+  const ctx = context ?? createContext(objects, profile);
   const rules = uniqueRules(packs);
   const known = new Set(rules.map((r) => r.id));
   const exemptionsOf = new Map<ManifestRecord, Map<string, string>>();

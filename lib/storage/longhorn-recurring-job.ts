@@ -114,9 +114,6 @@ export class LonghornRecurringJob extends Construct {
       throw new ValidationError(this, { prop: 'task', value: props.task, rule: 'not a Longhorn recurring job task', fix: `use one of ${Object.values(RecurringJobTask).join(', ')}` });
     }
     this.task = props.task;
-    if (typeof props.cron === 'string' && !props.cron.trim().startsWith('@') && props.cron.trim().split(/\s+/).length === 6 && !/^(CRON_)?TZ=/.test(props.cron.trim())) {
-      throw new ValidationError(this, { prop: 'cron', value: props.cron, rule: 'a Longhorn schedule has 5 fields (minute hour day-of-month month day-of-week), this one has 6', fix: `drop the seconds field: "${props.cron.trim().split(/\s+/).slice(1).join(' ')}"` });
-    }
     const schedule = ValidationError.within(this, 'cron', () => parseCron(props.cron));
     if (schedule.timeZone !== undefined) {
       throw new ValidationError(this, { prop: 'cron', value: props.cron, rule: 'Longhorn runs the job as a Kubernetes CronJob, whose schedule takes no time-zone prefix', fix: 'drop the prefix and write the time in the controller\'s time zone (UTC on K3s unless configured)' });

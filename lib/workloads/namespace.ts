@@ -182,26 +182,27 @@ export class Namespace extends Chart {
     let cpu = 0;
     let memory = 0;
     let memoryLimit = 0;
-    for (const app of this.workloads) {
-      const n = Math.max(app.replicas, 1);
-      cpu += app.resources.cpu.millis * n;
-      memory += app.resources.memory.bytes * n;
-      memoryLimit += app.resources.memoryLimit.bytes * n;
-    }
     const nodes = ClusterProfile.of(this).nodes.length;
-    for (const c of this.charts) {
-      const f = c.footprint;
-      if (!f) continue;
-      cpu += f.cpu.millis + (f.perNode?.cpu.millis ?? 0) * nodes;
-      memory += f.memory.bytes + (f.perNode?.memory.bytes ?? 0) * nodes;
-      memoryLimit += f.memoryLimit.bytes + (f.perNode?.memoryLimit.bytes ?? 0) * nodes;
-    }
+    // one walk of the namespace's constructs
     for (const c of this.node.findAll()) {
-      const d = quotaDemandOf(c);
-      if (!d) continue;
-      cpu += d.cpu.millis;
-      memory += d.memory.bytes;
-      memoryLimit += d.memoryLimit.bytes;
+      if (c instanceof AppWorkload) {
+        const n = Math.max(c.replicas, 1);
+        cpu += c.resources.cpu.millis * n;
+        memory += c.resources.memory.bytes * n;
+        memoryLimit += c.resources.memoryLimit.bytes * n;
+      } else if (UpstreamChart.isUpstreamChart(c)) {
+        const f = c.footprint;
+        if (!f) continue;
+        cpu += f.cpu.millis + (f.perNode?.cpu.millis ?? 0) * nodes;
+        memory += f.memory.bytes + (f.perNode?.memory.bytes ?? 0) * nodes;
+        memoryLimit += f.memoryLimit.bytes + (f.perNode?.memoryLimit.bytes ?? 0) * nodes;
+      } else {
+        const d = quotaDemandOf(c);
+        if (!d) continue;
+        cpu += d.cpu.millis;
+        memory += d.memory.bytes;
+        memoryLimit += d.memoryLimit.bytes;
+      }
     }
     return { cpu, memory, memoryLimit };
   }

@@ -24,7 +24,7 @@ describe('parseCron (robfig/cron v3 standard parser, as Velero reads spec.schedu
 
   test.each([
     ['', '"": a cron expression is empty. Fix: write five fields: minute hour day-of-month month day-of-week, e.g. "15 2 * * *"'],
-    ['0 0 2 * * *', '"0 0 2 * * *": a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this one has 6. Fix: drop the seconds field: Kubernetes, Velero and Longhorn cron has no seconds'],
+    ['0 0 2 * * *', '"0 0 2 * * *": a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this one has 6. Fix: drop the seconds field (Kubernetes, Velero and Longhorn cron has none): "0 2 * * *"'],
     ['0 2 * *', '"0 2 * *": a cron expression has exactly 5 fields (minute hour day-of-month month day-of-week), this one has 4. Fix: write e.g. "15 2 * * *" for 02:15 every day'],
     ['0 3 * * 7', '"0 3 * * 7": day of week 7 is out of range 0-6. Fix: write the day of week as numbers 0-6 or SUN-SAT (7 is not accepted), ranges (a-b), lists (a,b) and steps (*/n)'],
     ['60 * * * *', '"60 * * * *": minute 60 is out of range 0-59. Fix: write the minute as numbers 0-59, ranges (a-b), lists (a,b) and steps (*/n)'],

@@ -744,7 +744,7 @@ export const CASES: readonly BadInput[] = [
   {
     construct: 'LonghornRecurringJob', description: 'a six-field (seconds) cron',
     build: () => longhorn().addRecurringJob('snap', { task: RecurringJobTask.SNAPSHOT, cron: '0 0 * * * *' }),
-    path: 'test/longhorn/RecurringJobs/snap', prop: 'cron', fix: /drop the seconds field: "0 \* \* \* \*"/,
+    path: 'test/longhorn/RecurringJobs/snap', prop: 'cron', fix: /drop the seconds field \(Kubernetes, Velero and Longhorn cron has none\): "0 \* \* \* \*"/,
   },
   {
     construct: 'LonghornRecurringJob', description: 'a cron hour out of range',
