@@ -84,8 +84,11 @@ describe('HK-STO-02 one-replica volumes are backed up', () => {
       'RecurringJob longhorn-system/bk is a backup job, and the Longhorn release longhorn sets no backup target']]);
     expect(findings(singleReplicaBackupRule, p, longhornRelease({ defaultSettings: { backupTarget: 'nfs://nas:/b' } }), recurringJob('sys', 'system-backup'))).toEqual([['test/recurringjob-sys',
       'RecurringJob longhorn-system/sys is a system-backup job, and the Longhorn release longhorn sets no backup target (defaultSettings.backupTarget is ignored by chart 1.9.2: the target moved to defaultBackupStore.backupTarget in 1.8)']]);
-    expect(findings(singleReplicaBackupRule, p, longhornRelease({ defaultSettings: { backupTarget: 'nfs://nas:/b' } }, '1.7.2'), recurringJob('bk', 'backup'))).toEqual([['test/recurringjob-bk',
-      'RecurringJob longhorn-system/bk is a backup job, and the Longhorn release longhorn sets no backup target']]);
+    // before chart 1.8 defaultSettings.backupTarget was the place (HK-BAK-01 reads it the same way)
+    expect(findings(singleReplicaBackupRule, p, longhornRelease({ defaultSettings: { backupTarget: 'nfs://nas:/b' } }, '1.7.2'), recurringJob('bk', 'backup'))).toEqual([]);
+    // a longhorn.io BackupTarget object declares it too
+    const cr = { apiVersion: 'longhorn.io/v1beta2', kind: 'BackupTarget', metadata: { name: 'default', namespace: 'longhorn-system' }, spec: { backupTargetURL: 's3://bucket@us-east-1/' } };
+    expect(findings(singleReplicaBackupRule, p, longhornRelease(), cr, recurringJob('bk', 'backup'))).toEqual([]);
     expect(findings(singleReplicaBackupRule, p, longhornRelease({ defaultBackupStore: { backupTarget: 'nfs://nas:/b' } }), recurringJob('bk', 'backup'))).toEqual([]);
     // without the release in the object set (Longhorn installed elsewhere) there is nothing to judge
     expect(findings(singleReplicaBackupRule, p, recurringJob('bk', 'backup'))).toEqual([]);

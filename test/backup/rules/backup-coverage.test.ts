@@ -94,6 +94,9 @@ describe('HK-BAK-01 backup coverage', () => {
       expect(messages(backupCoverageRule, [namespace('apps'), sc, recurringJob('nightly', 'backup', ['default']), target, pvc('data')]))
         .toEqual(['PersistentVolumeClaim apps/data (10Gi) is not backed up: no Velero schedule includes namespace apps; no Longhorn RecurringJob with task backup applies (groups: backups)']);
       expect(messages(backupCoverageRule, [namespace('apps'), sc, recurringJob('b', 'backup-force-create', ['backups']), target, pvc('data')])).toEqual([]);
+      // a job (not a group) named in the selector, with isGroup written as a string: read as HK-STO-02 reads it
+      const byJob = storageClass('longhorn', 'driver.longhorn.io', { parameters: { recurringJobSelector: '[{"name":"nightly","isGroup":"false"}]' } });
+      expect(messages(backupCoverageRule, [namespace('apps'), byJob, recurringJob('nightly', 'backup', []), target, pvc('data')])).toEqual([]);
     });
 
     test('snapshot jobs stay on the volume\'s disks; backup jobs need a backup target (defaultSettings.backupTarget is a no-op from chart 1.8)', () => {

@@ -2,17 +2,16 @@ import * as YAML from 'yaml';
 import { humanMinutes } from '../../../core/cron';
 import { quantityValue } from '../../../core/quantity';
 import { readExemptions } from '../../engine';
-import { helmReleaseOf } from '../../helm';
 import { isBatch, replicasOf, selectorMatches } from '../../pod';
 import { AnalysisViolation, Manifest, ManifestRecord, PolicyContext, PolicyRule, ReportSection, RuleLevel, describe } from '../../rule';
 import { PodTemplateRef, list, namespaceOf, podTemplates, push } from '../cluster/_shared';
+import { VOLUME_BACKUP_TASKS, isLabelSource, longhornBackupTarget, longhornClasses, recurringJobIndex, resolveJobs, volumeJobSelection } from '../storage/_shared';
 import { ScheduleInfo, locationSite, schedules, storageIndex, templateIncludes, templateSelects, ttlMinutes, veleroInstall } from './_shared';
 
 /** The rule id (exemptions on a PVC, StatefulSet or Namespace name it). */
 export const BACKUP_COVERAGE_ID = 'HK-BAK-01';
 
 const LONGHORN = 'driver.longhorn.io';
-const BACKUP_TASKS = new Set(['backup', 'backup-force-create']);
 
 /** One claim: a PersistentVolumeClaim, or a StatefulSet's volumeClaimTemplate (one claim per replica). */
 interface Claim {
@@ -84,16 +83,9 @@ function model(ctx: PolicyContext): Model {
     if (reason && r.manifest.metadata.name) namespaceExemptions.set(r.manifest.metadata.name, reason);
   }
 
-  // Longhorn: recurring jobs by name and group, and whether a backup target is declared
-  const jobs = new Map<string, { task: string; groups: string[] }>();
-  const jobsByGroup = new Map<string, string[]>();
-  for (const r of ctx.byKind('RecurringJob')) {
-    if (!String(r.manifest.apiVersion).startsWith('longhorn.io/')) continue;
-    const name = r.manifest.metadata.name ?? '';
-    const groups = list(r.manifest.spec?.groups).map(String);
-    jobs.set(name, { task: String(r.manifest.spec?.task ?? ''), groups });
-    for (const g of groups) push(jobsByGroup, g, name);
-  }
+  // Longhorn: recurring jobs and classes as the storage rules read them, and the backup target
+  const jobIndex = recurringJobIndex(ctx);
+  const lhClasses = longhornClasses(ctx);
   const longhornTarget = longhornBackupTarget(ctx);
 
   // claims and the pods that mount them
@@ -278,39 +270,18 @@ function model(ctx: PolicyContext): Model {
     const sc = storageClassOf(c);
     const isLonghorn = sc?.provisioner === LONGHORN || pvOf(c)?.spec?.csi?.driver === LONGHORN;
     if (isLonghorn) {
-      const source = c.labels['recurring-job.longhorn.io/source'] === 'enabled';
-      const jobNames = new Set<string>();
-      const groups = new Set<string>();
-      let labelled = false;
-      if (source) {
-        for (const [k, v] of Object.entries(c.labels)) {
-          if (v !== 'enabled') continue;
-          if (k.startsWith('recurring-job.longhorn.io/') && k !== 'recurring-job.longhorn.io/source') { jobNames.add(k.slice('recurring-job.longhorn.io/'.length)); labelled = true; }
-          if (k.startsWith('recurring-job-group.longhorn.io/')) { groups.add(k.slice('recurring-job-group.longhorn.io/'.length)); labelled = true; }
-        }
-      } else {
-        let selector: any[] = [];
-        try {
-          selector = JSON.parse(String(sc?.parameters?.recurringJobSelector ?? '[]'));
-        } catch {
-          selector = [];
-        }
-        for (const sel of list(selector)) {
-          if (sel?.isGroup) groups.add(String(sel.name)); else if (sel?.name) jobNames.add(String(sel.name));
-          labelled = true;
-        }
-      }
-      if (!labelled) groups.add('default');
-      for (const g of groups) for (const j of jobsByGroup.get(g) ?? []) jobNames.add(j);
-      const applying = [...jobNames].filter((j) => jobs.has(j));
-      const backups = applying.filter((j) => BACKUP_TASKS.has(jobs.get(j)!.task));
-      const ignoredLabels = !source && Object.keys(c.labels).some((k) => k.startsWith('recurring-job'));
+      // the same selection Longhorn (and HK-STO-02) applies: the claim's labels when it is the source, else the class's selector, else `default`
+      const selection = volumeJobSelection(c, sc?.metadata?.name ? lhClasses.get(sc.metadata.name) : undefined);
+      const groups = selection.filter((x) => x.isGroup).map((x) => x.name);
+      const applying = resolveJobs(selection, jobIndex).map((j) => j.name);
+      const backups = resolveJobs(selection, jobIndex).filter((j) => VOLUME_BACKUP_TASKS.has(j.task)).map((j) => j.name);
+      const ignoredLabels = !isLabelSource(c) && Object.keys(c.labels).some((k) => k.startsWith('recurring-job'));
       if (backups.length > 0 && longhornTarget) {
         coveredBy.push(...backups.map((j) => `Longhorn job ${j} (→ ${longhornTarget})`));
       } else if (backups.length > 0) {
         because(`Longhorn job${backups.length > 1 ? 's' : ''} ${backups.join(', ')} apply, but Longhorn has no backup target (defaultBackupStore.backupTarget), so they fail`);
       } else {
-        because(`no Longhorn RecurringJob with task backup applies (groups: ${[...groups].join(', ') || 'none'}${applying.length ? `; only ${applying.join(', ')}, whose snapshots stay on the volume's own disks` : ''})`
+        because(`no Longhorn RecurringJob with task backup applies (groups: ${groups.join(', ') || 'none'}${applying.length ? `; only ${applying.join(', ')}, whose snapshots stay on the volume's own disks` : ''})`
           + (ignoredLabels ? '; its recurring-job labels are ignored without recurring-job.longhorn.io/source: enabled' : ''));
       }
     }
@@ -355,31 +326,6 @@ function podAnnotations(pod: PodTemplateRef): Record<string, string> {
   const m = pod.manifest;
   const t = m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template : m.spec?.template;
   return t?.metadata?.annotations ?? {};
-}
-
-/** The Longhorn backup target declared in the object set, if any. */
-function longhornBackupTarget(ctx: PolicyContext): string | undefined {
-  for (const r of ctx.byKind('BackupTarget')) {
-    const url = r.manifest.spec?.backupTargetURL;
-    if (String(r.manifest.apiVersion).startsWith('longhorn.io/') && typeof url === 'string' && url !== '') return url;
-  }
-  for (const kind of ['HelmRelease', 'Application']) {
-    for (const r of ctx.byKind(kind)) {
-      const hr = helmReleaseOf(r.manifest);
-      if (!hr || hr.chart !== 'longhorn') continue;
-      const v = hr.values as any;
-      const modern = v.defaultBackupStore?.backupTarget;
-      if (typeof modern === 'string' && modern !== '') return modern;
-      // before chart 1.8 the target was a default setting (a silent no-op from 1.8 on)
-      const legacy = v.defaultSettings?.backupTarget;
-      const major = /^v?(\d+)\.(\d+)/.exec(hr.version ?? '');
-      if (typeof legacy === 'string' && legacy !== '' && major && (Number(major[1]) < 1 || (Number(major[1]) === 1 && Number(major[2]) < 8))) return legacy;
-    }
-  }
-  for (const r of ctx.byKind('Setting')) {
-    if (String(r.manifest.apiVersion).startsWith('longhorn.io/') && r.manifest.metadata.name === 'backup-target' && typeof r.manifest.value === 'string' && r.manifest.value !== '') return r.manifest.value;
-  }
-  return undefined;
 }
 
 function fmtBytes(bytes: number): string {

@@ -243,7 +243,7 @@ export function jobLabelsOf(labels: Readonly<Record<string, string>>): { jobs: [
 }
 
 /** True when the claim is its volume's recurring-job label source. */
-export function isLabelSource(claim: Claim): boolean {
+export function isLabelSource(claim: { readonly labels: Readonly<Record<string, string>> }): boolean {
   return claim.labels[LonghornKeys.RECURRING_JOB_SOURCE] === LonghornKeys.ENABLED;
 }
 
@@ -252,7 +252,7 @@ export function isLabelSource(claim: Claim): boolean {
  * `enabled` job labels when the claim is the label source, else the class's
  * `recurringJobSelector`; with neither, the `default` group.
  */
-export function volumeJobSelection(claim: Claim | undefined, cls: LonghornClass): JobSelection[] {
+export function volumeJobSelection(claim: { readonly labels: Readonly<Record<string, string>> } | undefined, cls: Pick<LonghornClass, 'selector'> | undefined): JobSelection[] {
   let sel: JobSelection[] = [];
   if (claim && isLabelSource(claim)) {
     const { jobs, groups } = jobLabelsOf(claim.labels);
@@ -260,7 +260,7 @@ export function volumeJobSelection(claim: Claim | undefined, cls: LonghornClass)
       ...jobs.filter(([, v]) => v === LonghornKeys.ENABLED).map(([name]) => ({ name, isGroup: false })),
       ...groups.filter(([, v]) => v === LonghornKeys.ENABLED).map(([name]) => ({ name, isGroup: true })),
     ];
-  } else if (cls.selector) {
+  } else if (cls?.selector) {
     sel = [...cls.selector];
   }
   return sel.length ? sel : [{ name: LonghornKeys.DEFAULT_GROUP, isGroup: true }];
@@ -294,3 +294,27 @@ export function describeSelection(sel: readonly JobSelection[]): string {
   return sel.map((s) => (s.isGroup ? `group ${s.name}` : `job ${s.name}`)).join(', ');
 }
 
+/** The Longhorn backup target declared in the object set, if any. */
+export function longhornBackupTarget(ctx: PolicyContext): string | undefined {
+  for (const r of ctx.byKind('BackupTarget')) {
+    const url = r.manifest.spec?.backupTargetURL;
+    if (String(r.manifest.apiVersion).startsWith('longhorn.io/') && typeof url === 'string' && url !== '') return url;
+  }
+  for (const kind of ['HelmRelease', 'Application']) {
+    for (const r of ctx.byKind(kind)) {
+      const hr = helmReleaseOf(r.manifest);
+      if (!hr || hr.chart !== 'longhorn') continue;
+      const v = hr.values as any;
+      const modern = v.defaultBackupStore?.backupTarget;
+      if (typeof modern === 'string' && modern !== '') return modern;
+      // before chart 1.8 the target was a default setting (a silent no-op from 1.8 on)
+      const legacy = v.defaultSettings?.backupTarget;
+      const major = /^v?(\d+)\.(\d+)/.exec(hr.version ?? '');
+      if (typeof legacy === 'string' && legacy !== '' && major && (Number(major[1]) < 1 || (Number(major[1]) === 1 && Number(major[2]) < 8))) return legacy;
+    }
+  }
+  for (const r of ctx.byKind('Setting')) {
+    if (String(r.manifest.apiVersion).startsWith('longhorn.io/') && r.manifest.metadata.name === 'backup-target' && typeof r.manifest.value === 'string' && r.manifest.value !== '') return r.manifest.value;
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { AnalysisViolation, PolicyRule, RuleLevel, describe } from '../../rule';
 import {
-  BACKUP_TARGET_TASKS, VOLUME_BACKUP_TASKS, claimsOf, classLabel, defaultClassName, describeSelection, isLabelSource, longhornClasses, longhornRelease,
+  BACKUP_TARGET_TASKS, VOLUME_BACKUP_TASKS, claimsOf, classLabel, defaultClassName, describeSelection, isLabelSource, longhornBackupTarget, longhornClasses, longhornRelease,
   recurringJobIndex, resolveJobs, volumeJobSelection,
 } from './_shared';
 
@@ -57,8 +57,7 @@ export const singleReplicaBackupRule: PolicyRule = {
     const lh = longhornRelease(ctx);
     if (lh && backupJobs.length) {
       const v = lh.release.values as any;
-      const target = v?.defaultBackupStore?.backupTarget;
-      if (typeof target !== 'string' || target === '') {
+      if (longhornBackupTarget(ctx) === undefined) {
         const version = minorVersion(lh.release.version);
         const legacy = typeof v?.defaultSettings?.backupTarget === 'string' && version !== undefined && (version[0] > 1 || version[1] >= 8);
         for (const j of backupJobs) {
