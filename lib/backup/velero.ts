@@ -6,7 +6,7 @@ import { ValidationError } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { ClusterProfile } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
-import { Charts, ChartRef, ImageRef, Images, imageReference } from '../core/versions';
+import { Charts, ChartRef, ImageRef, Images, imageReference, isFloatingTag } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
 import { Criticality, PRIORITY_CLASSES } from '../workloads/criticality';
 import { Namespace } from '../workloads/namespace';
@@ -179,7 +179,7 @@ export class Velero extends Namespace {
     const plugin: ImageRef = props.awsPluginImage ?? Images.veleroPluginForAws;
     const kubectl: ImageRef = props.kubectlImage ?? Images.veleroKubectl;
     for (const [prop, ref] of [['image', image], ['awsPluginImage', plugin], ['kubectlImage', kubectl]] as const) {
-      if (!ref.tag || /^(latest|main|master)$/.test(ref.tag)) {
+      if (!ref.tag || isFloatingTag(ref.tag)) {
         throw new ValidationError(this, { prop: `${prop}.tag`, value: ref.tag, rule: 'images are pinned to a release tag', fix: 'use the entry of the Images table, or a release tag such as "v1.16.2"' });
       }
     }

@@ -14,3 +14,4 @@ export * from './cron';
 export * from './semver';
 export * from './known-namespaces';
 export * from './quota';
+export * from './credentials';

@@ -52,6 +52,21 @@ export function parseImageReference(image: string): ParsedImage {
   return { repository: named, digest };
 }
 
+/** Tags that move: a deploy with one of them is not reproducible. */
+export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'main', 'master', 'rolling', 'stable', 'edge', 'nightly']);
+
+/**
+ * True for tags that move: the named floating tags, tags with no version number at all
+ * (`alpine`, `cached`), a bare major with or without a variant (`7`, `v3`, `7-alpine`), and
+ * versions marked as moving (`2.4.0-latest`).
+ */
+export function isFloatingTag(tag: string): boolean {
+  const t = tag.toLowerCase();
+  if (FLOATING_TAGS.has(t) || !/\d/.test(t)) return true;
+  if (/^v?\d+(-[a-z][a-z0-9.]*)?$/.test(t)) return true;
+  return /(^|[-_.])(latest|nightly|edge|rolling|stable)($|[-_.])/.test(t);
+}
+
 /** A pinned upstream Helm chart. */
 export interface ChartRef {
   /** Chart name in its repository. */

@@ -121,6 +121,7 @@ describe('Velero', () => {
     [{ nodeAgentResources: { cpu: '100m', memory: '256Mi', memoryLimit: '4Gi' } }, '[test/velero] nodeAgentResources.memoryLimit = "4Gi": the memory limit must be between the request (256Mi) and 4x the request (the namespace LimitRange admits no higher ratio). Fix: set memoryLimit between "256Mi" and "1Gi"'],
     [{ maintenanceJobResources: { cpu: '100m', memory: '256MB', memoryLimit: '1Gi' } }, /^\[test\/velero\] maintenanceJobResources\.memory = "256MB": /],
     [{ image: { repository: 'docker.io/velero/velero', tag: 'latest' } }, '[test/velero] image.tag = "latest": images are pinned to a release tag. Fix: use the entry of the Images table, or a release tag such as "v1.16.2"'],
+    [{ image: { repository: 'docker.io/velero/velero', tag: 'v1' } }, '[test/velero] image.tag = "v1": images are pinned to a release tag. Fix: use the entry of the Images table, or a release tag such as "v1.16.2"'],
   ])('refuses %j', (props, message) => {
     const fn = () => new Velero(backupCluster(), 'velero', props as any);
     if (typeof message === 'string') expect(errorOf(fn)).toBe(message);

@@ -1005,8 +1005,8 @@ export const CASES: readonly BadInput[] = [
   },
   {
     construct: 'Vault', description: 'an image without a tag',
-    build: () => newVault(vaultNamespace(), { image: 'hashicorp/vault' }),
-    path: 'lab/vault/vault', prop: 'image', fix: /docker\.io\/hashicorp\/vault:/,
+    build: () => { const ns = vaultNamespace(true); newVault(ns, { image: 'hashicorp/vault' }); return ns.node.scope; },
+    via: 'policy', path: 'lab/vault/vault', ruleId: 'HK-IMG-01', fix: /pin the image to a release tag/,
   },
   {
     construct: 'Vault', description: 'memory in MB',
@@ -1025,8 +1025,8 @@ export const CASES: readonly BadInput[] = [
   },
   {
     construct: 'Vault', description: 'a credential as a literal env value',
-    build: () => newVault(vaultNamespace(), { env: { VAULT_TOKEN: EnvValue.of('s.abcdefghijklmnop') } }),
-    path: 'lab/vault/vault', prop: 'env.VAULT_TOKEN', fix: /EnvValue\.fromSecret/,
+    build: () => { const ns = vaultNamespace(true); newVault(ns, { env: { VAULT_TOKEN: EnvValue.of('s.abcdefghijklmnop') } }); return ns.node.scope; },
+    via: 'policy', path: 'lab/vault/vault', ruleId: 'HK-SCR-01', fix: /secretKeyRef/,
   },
   {
     construct: 'Vault', description: 'an API server range that is not a CIDR',

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CREDENTIAL_NAME, uriPasswords } from '../../core/credentials';
 import { ValidationError } from '../../core/errors';
 import { HclAttribute, HclBlock, HclEntry, HclValue, isHclBlock } from './hcl';
 import { VaultPostgresqlStorageOptions, VaultRaftStorageOptions } from './storage';
@@ -51,10 +52,6 @@ const MANAGED_ATTRIBUTES: Record<string, { rule: string; fix: string }> = {
   log_format: { rule: 'log_format is rendered from the logFormat prop', fix: 'use the logFormat prop' },
 };
 const MANAGED_BLOCKS = new Set(['storage', 'ha_storage', 'listener', 'service_registration']);
-/** Names of attributes and variables that hold credentials. @internal */
-export const SECRET_NAME = /(password|passwd|pwd|secret|token(?!s(?![a-z])|i[sz])|credential|api[_-]?key|private[_-]?key|access[_-]?key)/i;
-/** A URL with a password in its userinfo. @internal */
-export const URI_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s/?#]+@/i;
 
 /**
  * The storage choice after validation.
@@ -172,14 +169,14 @@ function checkAttribute(scope: Construct, prop: string, name: string, value: Hcl
   }
   const strings = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
   for (const s of strings) {
-    if (URI_PASSWORD.test(s)) {
+    if (uriPasswords(s).length > 0) {
       throw new ValidationError(scope, {
         prop, value: redact(s),
         rule: 'the value embeds a password in a URL, and the config is a ConfigMap anyone with read access to the namespace can see',
         fix: 'put the credential in a Secret and pass it through env (e.g. env: { X: EnvValue.fromSecret(name, key) }), or use a file path',
       });
     }
-    if (SECRET_NAME.test(name) && s.trim() !== '' && !s.startsWith('/') && !/^env:\/\//.test(s)) {
+    if (CREDENTIAL_NAME.test(name) && s.trim() !== '' && !s.startsWith('/') && !/^env:\/\//.test(s)) {
       throw new ValidationError(scope, {
         prop, value: '<redacted>',
         rule: `${name} is named like a credential and has a literal value, which would land in the vault-config ConfigMap`,

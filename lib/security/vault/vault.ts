@@ -18,7 +18,7 @@ import { EnvValue } from '../../workloads/env';
 import { Namespace } from '../../workloads/namespace';
 import { IServiceEndpoint, ServicePortRef, servicePort } from '../../workloads/service-ref';
 import { ResourceProps, Resources, renderResources, resolveResources } from '../../workloads/size';
-import { ResolvedVaultStorage, SECRET_NAME, URI_PASSWORD, VAULT_API_PORT, VAULT_CLUSTER_PORT, VAULT_DATA_DIR, VAULT_TLS_DIR, VaultLogFormat, VaultLogLevel, connectionStringError, mlockError, redact, vaultConfigBody } from './config';
+import { ResolvedVaultStorage, VAULT_API_PORT, VAULT_CLUSTER_PORT, VAULT_DATA_DIR, VAULT_TLS_DIR, VaultLogFormat, VaultLogLevel, connectionStringError, mlockError, redact, vaultConfigBody } from './config';
 import { HclBlock, HclValue, renderHcl } from './hcl';
 import { VAULT_DEFAULT_HA_TABLE, VAULT_DEFAULT_KV_TABLE, VaultSecretKeyRef, VaultPostgresqlStorageOptions, VaultRaftStorageOptions, vaultPostgresqlSchemaSql } from './storage';
 import { VaultStorage } from './storage';
@@ -222,11 +222,9 @@ export class Vault extends Construct implements IServiceEndpoint {
 
     // --- resources, image
     this.resources = resolveResources(this, 'resources', props.resources ?? DEFAULT_RESOURCES);
+    // an unpinned image is HK-IMG-01's finding on the StatefulSet
     const image = props.image ?? imageReference(Images.vault);
     const tag = parseImageReference(image).tag;
-    if (!tag && !parseImageReference(image).digest) {
-      throw new ValidationError(this, { prop: 'image', value: image, rule: 'the image has no tag or digest, so every pull may run another Vault version', fix: `pin it, e.g. "${imageReference(Images.vault)}"` });
-    }
     const criticality = props.criticality ?? Criticality.CRITICAL;
 
     // --- mlock
@@ -635,13 +633,8 @@ export class Vault extends Construct implements IServiceEndpoint {
       if (!(value instanceof EnvValue)) {
         throw new ValidationError(this, { prop, value, rule: 'not an EnvValue', fix: 'use EnvValue.fromSecret(name, key) for credentials, EnvValue.of(value) for plain values' });
       }
-      const rendered = value._render(name) as unknown as k8s.EnvVar;
-      if (typeof rendered.value === 'string') {
-        if (URI_PASSWORD.test(rendered.value) || (SECRET_NAME.test(name) && rendered.value.trim() !== '' && !rendered.value.startsWith('/'))) {
-          throw new ValidationError(this, { prop, value: '<redacted>', rule: 'a credential as a literal env value is stored in the manifest, in Git and in every `kubectl get -o yaml`', fix: `use EnvValue.fromSecret('<secret>', '<key>')` });
-        }
-      }
-      return rendered;
+      // a literal credential here is judged on the StatefulSet like anywhere else (HK-SCR-01, HK-X-01)
+      return value._render(name) as unknown as k8s.EnvVar;
     });
   }
 

@@ -41,8 +41,13 @@ describe('Vault refuses', () => {
   test('bad resources and an unpinned image', () => {
     expect(errorOf(() => newVault(vaultNamespace(), { resources: { cpu: '100m', memory: '256Mb', memoryLimit: '512Mi' } })))
       .toMatch(/^\[lab\/vault\/vault\] resources\.memory = "256Mb": .*Fix: did you mean "256Mi"\?$/);
-    expect(errorOf(() => newVault(vaultNamespace(), { image: 'hashicorp/vault' })))
-      .toBe(`${AT} image = "hashicorp/vault": the image has no tag or digest, so every pull may run another Vault version. Fix: pin it, e.g. "docker.io/hashicorp/vault:1.20.4"`);
+    // an unpinned image is judged on the StatefulSet like any other (HK-IMG-01)
+    const ns = vaultNamespace(true);
+    newVault(ns, { image: 'hashicorp/vault' });
+    expect(Cluster.of(ns)!.synthesize().errors.filter((e) => e.includes('HK-IMG-01')).map((e) => e.split('\n')[0])).toEqual([
+      '[lab/vault/vault/Resource] HK-IMG-01 (error) StatefulSet vault/vault: container "vault" image "hashicorp/vault" has no tag or digest (it means :latest)',
+      '[lab/vault/vault/Resource] HK-IMG-01 (error) StatefulSet vault/vault: init container "copy-config" image "hashicorp/vault" has no tag or digest (it means :latest)',
+    ]);
   });
 
   test('mlock (disableMlock: false, or disable_mlock = false in extraConfig)', () => {
@@ -188,10 +193,14 @@ describe('Vault refuses', () => {
       .toBe(`${AT} env.1X = "1X": not a portable environment variable name. Fix: use letters, digits and "_", not starting with a digit`);
     expect(errorOf(() => newVault(vaultNamespace(), { env: { VAULT_API_ADDR: EnvValue.of('https://vault.example.net') } })))
       .toBe(`${AT} env.VAULT_API_ADDR = "VAULT_API_ADDR": the construct sets this variable. Fix: remove it; the typed props (storage, tls) control it`);
-    expect(errorOf(() => newVault(vaultNamespace(), { env: { VAULT_TOKEN: EnvValue.of('s.abcdef') } })))
-      .toBe(`${AT} env.VAULT_TOKEN = "<redacted>": a credential as a literal env value is stored in the manifest, in Git and in every \`kubectl get -o yaml\`. Fix: use EnvValue.fromSecret('<secret>', '<key>')`);
-    expect(errorOf(() => newVault(vaultNamespace(), { env: { DB: EnvValue.of('postgres://u:p@db/x') } })))
-      .toBe(`${AT} env.DB = "<redacted>": a credential as a literal env value is stored in the manifest, in Git and in every \`kubectl get -o yaml\`. Fix: use EnvValue.fromSecret('<secret>', '<key>')`);
+    // literal credentials in env are judged on the StatefulSet by the credential rules, like any workload's
+    const ns = vaultNamespace(true);
+    newVault(ns, { env: { VAULT_TOKEN: EnvValue.of('s.abcdef'), DB: EnvValue.of('postgres://u:p@db/x') } });
+    const errors = Cluster.of(ns)!.synthesize().errors.map((e) => e.split('\n')[0]);
+    expect(errors.filter((e) => /HK-SCR-01|HK-X-01/.test(e))).toEqual([
+      '[lab/vault/vault/Resource] HK-SCR-01 (error) StatefulSet vault/vault: container "vault" env VAULT_TOKEN is named like a credential and has a literal value',
+      '[lab/vault/vault/Resource] HK-X-01 (error) StatefulSet vault/vault: container "vault" env DB embeds a password in a URI',
+    ]);
     expect(errorOf(() => newVault(vaultNamespace(), { env: { X: 'plain' as any } })))
       .toBe(`${AT} env.X = "plain": not an EnvValue. Fix: use EnvValue.fromSecret(name, key) for credentials, EnvValue.of(value) for plain values`);
   });

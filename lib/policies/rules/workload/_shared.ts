@@ -1,3 +1,4 @@
+import { CREDENTIAL_NAME } from '../../../core/credentials';
 import { parseImageReference } from '../../../core/versions';
 import { quantityValue } from '../../../core/quantity';
 import { ContainerRef, containerLabel, podTemplateOf } from '../../pod';
@@ -52,7 +53,7 @@ export function asArray(value: unknown): readonly any[] {
 }
 
 /** Env/config names that hold credentials (SCR-01, SCR-02). `token` excludes `tokens`/`tokenizer` (LLM settings). */
-export const SECRET_NAME = /(password|passwd|pwd|secret|token(?!s(?![a-z])|i[sz])|bearer|credential|jwt|api[_-]?key|private[_-]?key)/i;
+export const SECRET_NAME = CREDENTIAL_NAME;
 /** Well-known cloud credential variables that the name pattern alone would miss. */
 export const CLOUD_SECRET_NAME = /^(AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|GOOGLE_APPLICATION_CREDENTIALS|OCI_CLI_KEY_CONTENT|AZURE_[A-Z0-9_]*KEY)$/;
 
@@ -83,20 +84,7 @@ export function isReferenceValue(value: string): boolean {
 /** Splits an image reference (see {@link parseImageReference}). */
 export const parseImage = parseImageReference;
 
-/** Tags that move: a deploy with one of them is not reproducible. */
-export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'main', 'master', 'rolling', 'stable', 'edge', 'nightly']);
-
-/**
- * True for tags that move: the named floating tags, tags with no version number at all
- * (`alpine`, `cached`), a bare major with or without a variant (`7`, `v3`, `7-alpine`), and
- * versions marked as moving (`2.4.0-latest`).
- */
-export function isFloatingTag(tag: string): boolean {
-  const t = tag.toLowerCase();
-  if (FLOATING_TAGS.has(t) || !/\d/.test(t)) return true;
-  if (/^v?\d+(-[a-z][a-z0-9.]*)?$/.test(t)) return true;
-  return /(^|[-_.])(latest|nightly|edge|rolling|stable)($|[-_.])/.test(t);
-}
+export { FLOATING_TAGS, isFloatingTag } from '../../../core/versions';
 
 /**
  * Why a container's `resources.<section>.<resource>` is not a positive quantity, or `undefined`

@@ -1,9 +1,10 @@
+import { URI_PASSWORD_SOURCE } from '../../../core/credentials';
 import { containerLabel } from '../../pod';
 import { Manifest, PolicyRule, RuleLevel, RuleViolation } from '../../rule';
 import { asArray, eachContainer, isReferenceValue, lineOf } from './_shared';
 
-/** A URI with a password in its userinfo (`scheme://user:password@host`); an RFC 3986 userinfo has no `/`, `?` or `#`. */
-const URI_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@\s/?#]+)@/gi;
+/** A URI with a password in its userinfo (`scheme://user:password@host`). */
+const URI_PASSWORD = new RegExp(URI_PASSWORD_SOURCE, 'gi');
 /** `password = "…"`, `token: …`, `--api-key=…` in config blobs, flags and query strings (value of 4+ characters). */
 const ASSIGNMENT = /(?<![a-z0-9])(password|passwd|pwd|secret|token|api[_-]?key|client[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'$,;&]{4,})/gi;
 /** Values that name no credential: booleans and null-ish words. */
