@@ -95,3 +95,26 @@ export function validateIssuerUrl(url: string): string {
   }
   return url;
 }
+
+/**
+ * Why oauth2-proxy would refuse `value` as its cookie secret, in one sentence naming the byte
+ * count it would see and the likely cause (quotes, standard base64, trailing whitespace), or
+ * `undefined` when the value is valid. The value itself is never part of the text.
+ */
+export function cookieSecretProblem(value: string): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'oauth2-proxy refuses to start without a cookie secret';
+  const { bytes } = cookieSecretBytes(value);
+  if (COOKIE_SECRET_SIZES.includes(bytes)) return undefined;
+  const why = /^(["']).*\1$/s.test(value)
+    ? 'it is wrapped in quotes, which become part of the value (oauth2-proxy#1954), so oauth2-proxy reads'
+    : /[+/]/.test(value) && cookieSecretBytes(value.replace(/\+/g, '-').replace(/\//g, '_')).encoding === 'base64url'
+      ? 'it is standard base64 ("+" or "/"), which oauth2-proxy does not decode, so it reads'
+      : /\s$/.test(value)
+        ? 'it ends with whitespace (a newline from `echo`?), so oauth2-proxy reads'
+        : 'it is not URL-safe base64 of 16, 24 or 32 bytes, so oauth2-proxy reads';
+  return `oauth2-proxy needs 16, 24 or 32 bytes for its AES cookie cipher; ${why} the value as ${bytes} raw bytes and exits with `
+    + `"cookie_secret must be 16, 24, or 32 bytes to create an AES cipher, but is ${bytes} bytes"`;
+}
+
+/** How to make a valid cookie secret. */
+export const COOKIE_SECRET_FIX = 'use generateCookieSecret() (32 random bytes as URL-safe base64), or `openssl rand -base64 32 | tr -- \'+/\' \'-_\'`';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { COOKIE_SECRET_SIZES, cookieSecretBytes } from '../../core/oidc';
+import { COOKIE_SECRET_FIX, cookieSecretBytes, cookieSecretProblem } from '../../core/oidc';
 import { invalid } from '../../core/errors';
 
 /** What {@link validateCookieSecret} found. */
@@ -12,8 +12,6 @@ export interface CookieSecretInfo {
   readonly cipher: 'AES-128' | 'AES-192' | 'AES-256';
 }
 
-const GENERATE = 'use generateCookieSecret() (32 random bytes as URL-safe base64), or `openssl rand -base64 32 | tr -- \'+/\' \'-_\'`';
-
 /**
  * Checks a cookie secret the way oauth2-proxy will read it (see `cookieSecretBytes`): valid when
  * it is URL-safe base64 that decodes to 16, 24 or 32 bytes, or when its own bytes number 16, 24
@@ -24,24 +22,9 @@ const GENERATE = 'use generateCookieSecret() (32 random bytes as URL-safe base64
  * @throws ValidationError (prop `cookieSecret`) naming the byte count oauth2-proxy would see
  */
 export function validateCookieSecret(value: string): CookieSecretInfo {
-  if (typeof value !== 'string' || value === '') {
-    invalid('cookieSecret', value, 'oauth2-proxy refuses to start without a cookie secret', GENERATE);
-  }
+  const problem = cookieSecretProblem(value);
+  if (problem) invalid('cookieSecret', value === '' || typeof value !== 'string' ? value : `<${value.length} characters>`, problem, COOKIE_SECRET_FIX);
   const { bytes, encoding } = cookieSecretBytes(value);
-  if (!COOKIE_SECRET_SIZES.includes(bytes)) {
-    const shown = `<${value.length} characters>`;
-    const why = /^(["']).*\1$/s.test(value)
-      ? 'it is wrapped in quotes, which become part of the value (oauth2-proxy#1954), so oauth2-proxy reads'
-      : /[+/]/.test(value) && cookieSecretBytes(value.replace(/\+/g, '-').replace(/\//g, '_')).encoding === 'base64url'
-        ? 'it is standard base64 ("+" or "/"), which oauth2-proxy does not decode, so it reads'
-        : /\s$/.test(value)
-          ? 'it ends with whitespace (a newline from `echo`?), so oauth2-proxy reads'
-          : 'it is not URL-safe base64 of 16, 24 or 32 bytes, so oauth2-proxy reads';
-    invalid('cookieSecret', shown,
-      `oauth2-proxy needs 16, 24 or 32 bytes for its AES cookie cipher; ${why} the value as ${bytes} raw bytes and exits with `
-      + `"cookie_secret must be 16, 24, or 32 bytes to create an AES cipher, but is ${bytes} bytes"`,
-      GENERATE);
-  }
   return { bytes, encoding, cipher: bytes === 16 ? 'AES-128' : bytes === 24 ? 'AES-192' : 'AES-256' };
 }
 

@@ -6,7 +6,7 @@ import { addExemption } from '../../core/exemptions';
 import { recommendedLabels } from '../../core/labels';
 import { validateDnsLabel, validateDnsSubdomain } from '../../core/names';
 import { parseGoDuration } from '../../core/cron';
-import { authentikIssuerUrl, validateAuthentikSlug, validateIssuerUrl } from '../../core/oidc';
+import { authentikIssuerUrl, cookieSecretProblem, validateAuthentikSlug, validateIssuerUrl } from '../../core/oidc';
 import { ClusterProfile, IdentityProviderKind, parseCidr } from '../../core/profile';
 import { requireSecret } from '../../core/secrets';
 import { markAppBoundary } from '../../core/tree';
@@ -20,7 +20,6 @@ import { EnvValue } from '../../workloads/env';
 import { Probe } from '../../workloads/probe';
 import { IServiceEndpoint, ServicePortRef, serviceHost, servicePort } from '../../workloads/service-ref';
 import { ResourceProps } from '../../workloads/size';
-import { validateCookieSecret } from './cookie-secret';
 
 /** The port oauth2-proxy listens on (`--http-address`). */
 export const OAUTH2_PROXY_PORT = 4180;
@@ -282,14 +281,7 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
         [clientSecretKey]: { description: `OIDC client secret of client "${this.clientId}" at ${idpHost}` },
         [cookieSecretKey]: {
           description: 'oauth2-proxy cookie secret: 16, 24 or 32 bytes, or URL-safe base64 of them (generateCookieSecret())',
-          validate: (v) => {
-            try {
-              validateCookieSecret(v);
-              return undefined;
-            } catch (e) {
-              return e instanceof ValidationError ? e.rule : String(e);
-            }
-          },
+          validate: cookieSecretProblem,
         },
       },
     });

@@ -86,11 +86,11 @@ describe('HK-EXP-05 oauth2-proxy flags', () => {
 
   test('seed 003 cookie secret length crash: a literal 167-byte cookie secret', () => {
     expect(judge(oauth2ProxyConfigRule, proxy([...GOOD_PROXY_ARGS, `--cookie-secret=${'x'.repeat(167)}`]))).toEqual([[
-      'error', 'container "oauth2-proxy-prometheus" has a literal cookie secret that oauth2-proxy reads as 167 bytes: it exits with "cookie_secret must be 16, 24, or 32 bytes to create an AES cipher"',
+      'error', 'container "oauth2-proxy-prometheus" has a literal cookie secret: oauth2-proxy needs 16, 24 or 32 bytes for its AES cookie cipher; it is not URL-safe base64 of 16, 24 or 32 bytes, so oauth2-proxy reads the value as 167 raw bytes and exits with "cookie_secret must be 16, 24, or 32 bytes to create an AES cipher, but is 167 bytes"',
     ]]);
     // as a literal env value too; a value from a Secret is not judged here
     const env = { env: [{ name: 'OAUTH2_PROXY_COOKIE_SECRET', value: `${'+'.repeat(43)}=` }] };
-    expect(judge(oauth2ProxyConfigRule, proxy(GOOD_PROXY_ARGS, env))[0][1]).toMatch(/reads as 44 bytes/);
+    expect(judge(oauth2ProxyConfigRule, proxy(GOOD_PROXY_ARGS, env))[0][1]).toMatch(/it is standard base64 \("\+" or "\/"\), which oauth2-proxy does not decode, so it reads the value as 44 raw bytes/);
     const fromSecret = { env: [{ name: 'OAUTH2_PROXY_COOKIE_SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'cookie-secret' } } }] };
     expect(judge(oauth2ProxyConfigRule, proxy(GOOD_PROXY_ARGS, fromSecret))).toEqual([]);
   });

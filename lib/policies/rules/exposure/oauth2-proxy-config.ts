@@ -1,6 +1,6 @@
 import { parseGoDuration } from '../../../core/cron';
 import { ValidationError } from '../../../core/errors';
-import { COOKIE_SECRET_SIZES, authentikIssuerProblem, cookieSecretBytes, validateIssuerUrl } from '../../../core/oidc';
+import { COOKIE_SECRET_FIX, authentikIssuerProblem, cookieSecretProblem, validateIssuerUrl } from '../../../core/oidc';
 import { IdentityProviderKind } from '../../../core/profile';
 import { AnalysisViolation, PolicyRule, RuleLevel } from '../../rule';
 import { oauth2ProxyContainers } from './_shared';
@@ -52,11 +52,8 @@ export const oauth2ProxyConfigRule: PolicyRule = {
       }
       for (const secret of flags.get('cookie-secret') ?? []) {
         if (secret === FROM_SECRET) continue;
-        const { bytes } = cookieSecretBytes(secret);
-        if (!COOKIE_SECRET_SIZES.includes(bytes)) {
-          report(`has a literal cookie secret that oauth2-proxy reads as ${bytes} bytes: it exits with "cookie_secret must be 16, 24, or 32 bytes to create an AES cipher"`,
-            'generate 32 random bytes as URL-safe base64 (generateCookieSecret(), or `openssl rand -base64 32 | tr -- \'+/\' \'-_\'`) and reference it from a Secret');
-        }
+        const problem = cookieSecretProblem(secret);
+        if (problem) report(`has a literal cookie secret: ${problem}`, `${COOKIE_SECRET_FIX}, and reference it from a Secret`);
       }
       const expireText = (flags.get('cookie-expire') ?? ['168h']).at(-1) as string;
       const refreshText = (flags.get('cookie-refresh') ?? ['0']).at(-1) as string;
