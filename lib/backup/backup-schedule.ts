@@ -209,7 +209,12 @@ export class BackupSchedule extends Construct {
       included = Lazy.any({ produce: () => present() });
       // Velero reads an empty list as "every namespace": with none present yet, the schedule waits paused
       paused = Lazy.any({ produce: () => (props.paused ?? false) || present().length === 0 });
-      annotations['hardened-homelab.io/pending-namespaces'] = Lazy.any({ produce: () => namespaces.filter((n) => !present().includes(n)).join(',') }) as any;
+      annotations['hardened-homelab.io/pending-namespaces'] = Lazy.any({
+        produce: () => {
+          const here = new Set(present());
+          return namespaces.filter((n) => !here.has(n)).join(',');
+        },
+      }) as any;
     }
 
     const selector = props.labelSelector;

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SecretKeySpec, secretRequirementsOf } from '../core/secrets';
-import { HelmReleaseSpecification, UpstreamChart, upstreamChartsOf } from '../gitops/upstream-chart';
+import { HelmReleaseSpecification, upstreamChartsOf } from '../gitops/upstream-chart';
+import { podTemplateOf } from '../policies/pod';
 import { Manifest } from '../policies/rule';
 
 /**
@@ -80,12 +81,13 @@ export function planResources(roots: readonly IConstruct[], manifests?: Readonly
   const providers = new Map<string, string>();
   for (const c of charts) for (const g of c.release.providesApiGroups) providers.set(g, releaseKey(c.release));
   const crReleases = new Set<string>();
+  const gitOpsObjects = new Set<ApiObject>(charts.flatMap((c) => c.gitOpsObjects));
 
   for (const root of roots) {
     for (const c of root.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const m = manifests?.get(c) ?? (c.toJson() as Manifest);
-      if (UpstreamChart.of(c)?.gitOpsObjects.includes(c)) {
+      if (gitOpsObjects.has(c)) {
         omitted.push(m);
         continue;
       }
@@ -147,7 +149,7 @@ export function planSecrets(manifests: readonly Manifest[], roots: readonly ICon
     if (m.kind === 'Secret' && m.apiVersion === 'v1') created.add(`${ns}/${m.metadata.name}`);
     if (m.kind === 'Certificate' && m.apiVersion.startsWith('cert-manager.io/') && m.spec?.secretName) created.add(`${ns}/${m.spec.secretName}`);
     if (m.kind === 'ExternalSecret' && m.apiVersion.startsWith('external-secrets.io/')) created.add(`${ns}/${m.spec?.target?.name ?? m.metadata.name}`);
-    const pod = podSpecOf(m);
+    const pod = podTemplateOf(m)?.spec;
     if (!pod) continue;
     const who = `${m.kind} ${ns}/${m.metadata.name}`;
     for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
@@ -190,13 +192,4 @@ export function planSecrets(manifests: readonly Manifest[], roots: readonly ICon
     out.push({ namespace, name, keys, consumers: [...u.consumers].sort() });
   }
   return out;
-}
-
-function podSpecOf(m: Manifest): any {
-  switch (m.kind) {
-    case 'Pod': return m.spec;
-    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec;
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': return m.spec?.template?.spec;
-    default: return undefined;
-  }
 }

@@ -102,8 +102,17 @@ export function schedules(ctx: PolicyContext): ScheduleInfo[] {
   const cached = scheduleCache.get(ctx);
   if (cached) return cached;
   const out = ctx.byKind('Schedule').filter((r) => r.manifest.apiVersion === VELERO_API).map((record) => scheduleInfo(record));
+  for (const s of out) scheduleByManifest.set(s.manifest, s);
   scheduleCache.set(ctx, out);
   return out;
+}
+
+const scheduleByManifest = new WeakMap<Manifest, ScheduleInfo>();
+
+/** The parsed Schedule `m` of the context (parsed once, with the other schedules). */
+export function scheduleOf(m: Manifest, ctx: PolicyContext): ScheduleInfo {
+  schedules(ctx);
+  return scheduleByManifest.get(m) ?? scheduleInfo({ manifest: m, path: '' });
 }
 
 /** Parses one Schedule record. */

@@ -1,6 +1,6 @@
 import { compareSemVer } from '../../../core/semver';
 import { PolicyRule, RuleLevel } from '../../rule';
-import { isVelero, scheduleInfo, veleroInstall } from './_shared';
+import { isVelero, scheduleOf, veleroInstall } from './_shared';
 
 /** Velero version that resolves `CRON_TZ=` zones (velero#9519). */
 const CRON_TZ_SINCE = 'v1.18.1';
@@ -16,7 +16,7 @@ export const scheduleCronRule: PolicyRule = {
   fix: 'write five cron fields in UTC, e.g. "15 2 * * *"',
   check(m, ctx) {
     if (!isVelero(m, 'Schedule')) return [];
-    const s = scheduleInfo({ manifest: m, path: '' });
+    const s = scheduleOf(m, ctx);
     if (s.cronError) {
       return [{ message: `spec.schedule ${JSON.stringify(m.spec?.schedule)}: ${s.cronError.rule}, so the Schedule fails validation and never runs`, fix: s.cronError.fix }];
     }

@@ -1,6 +1,6 @@
 import { formatGoDuration, humanMinutes } from '../../../core/cron';
 import { PolicyRule, RuleLevel } from '../../rule';
-import { isVelero, scheduleInfo, ttlMinutes } from './_shared';
+import { isVelero, scheduleOf, ttlMinutes } from './_shared';
 
 /** HK-BAK-03: a Schedule keeps its backups longer than the longest gap between its runs. */
 export const scheduleTtlRule: PolicyRule = {
@@ -11,9 +11,9 @@ export const scheduleTtlRule: PolicyRule = {
     + 'until the next run, there are hours or days with no backup of this schedule at all, and a failed run leaves none. '
     + 'Seed 004\'s milestone counted "backup coverage" as the number of schedules; a schedule whose backups are gone covers nothing.',
   fix: 'set template.ttl to at least twice the longest gap between runs (e.g. 48h for hourly, 14 days for daily)',
-  check(m) {
+  check(m, ctx) {
     if (!isVelero(m, 'Schedule')) return [];
-    const s = scheduleInfo({ manifest: m, path: '' });
+    const s = scheduleOf(m, ctx);
     if (!s.cron || s.intervalMinutes === undefined) return []; // HK-BAK-04
     const ttl = ttlMinutes(s.template);
     if (ttl === undefined) {
