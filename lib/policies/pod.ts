@@ -1,3 +1,4 @@
+import { ClusterNode } from '../core/profile';
 import { Manifest } from './rule';
 
 /** Kinds whose objects carry a pod template (or are a pod). */
@@ -88,4 +89,30 @@ export function selectorMatches(selector: any, labels: Record<string, string> | 
     }
   }
   return true;
+}
+
+/**
+ * Nodes of the profile a pod spec may be scheduled to: taints tolerated, node selector and
+ * required node affinity (every operator, the hostname label included) satisfied.
+ */
+export function schedulableNodes(spec: any, nodes: readonly ClusterNode[]): ClusterNode[] {
+  const selector: Record<string, string> = spec?.nodeSelector ?? {};
+  const terms: any[] = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  return nodes.filter((n) => n.tolerates(spec?.tolerations ?? [])
+    && Object.entries(selector).every(([k, v]) => n.labels[k] === v)
+    && (terms.length === 0 || terms.some((t) => (t.matchExpressions ?? []).every((e: any) => expressionMatches(e, n.labels)))));
+}
+
+function expressionMatches(e: any, labels: Readonly<Record<string, string>>): boolean {
+  const v = labels[e?.key];
+  const values: string[] = e?.values ?? [];
+  switch (e?.operator) {
+    case 'In': return v !== undefined && values.includes(v);
+    case 'NotIn': return v === undefined || !values.includes(v);
+    case 'Exists': return v !== undefined;
+    case 'DoesNotExist': return v === undefined;
+    case 'Gt': return v !== undefined && Number(v) > Number(values[0]);
+    case 'Lt': return v !== undefined && Number(v) < Number(values[0]);
+    default: return false;
+  }
 }

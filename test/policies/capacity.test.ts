@@ -86,6 +86,11 @@ describe('HK-X-04 placement simulation', () => {
     const ctx = createContext(records(sized('a', '1Gi', 1, notControlPlane)), profile);
     const placed = simulatePlacement(ctx).nodes.filter((n) => n.pods.length).map((n) => n.node.name);
     expect(placed).toEqual(['w2']);
+    const placedBy = (expr: any) => simulatePlacement(createContext(records(sized('a', '1Gi', 1, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [expr] }] } } } })), profile)).nodes.filter((n) => n.pods.length).map((n) => n.node.name);
+    expect(placedBy({ key: 'disk', operator: 'NotIn', values: ['ssd'] })).toEqual(['w2']);
+    expect(placedBy({ key: 'kubernetes.io/hostname', operator: 'In', values: ['w2'] })).toEqual(['w2']);
+    // Gt compares numbers; no node has the label, so nothing is placed (an unknown operator never matches)
+    expect(placedBy({ key: 'cpu-generation', operator: 'Gt', values: ['3'] })).toEqual([]);
   });
 
   test('an upstream chart footprint takes memory on every node (per-node pods) and on untainted nodes (its other pods)', () => {

@@ -2,7 +2,7 @@ import { AnnotationKeys } from '../../../core/labels';
 import { ClusterNode, GpuVendor } from '../../../core/profile';
 import { Cpu, Memory, quantityValue } from '../../../core/quantity';
 import { helmReleaseOf } from '../../helm';
-import { allContainers, isBatch, podTemplateOf, replicasOf } from '../../pod';
+import { allContainers, isBatch, podTemplateOf, replicasOf, schedulableNodes } from '../../pod';
 import { ManifestRecord, PolicyContext, describe } from '../../rule';
 
 /** What one pod of a workload asks the scheduler for. */
@@ -97,26 +97,10 @@ function gpuVendorsOf(spec: any): GpuVendor[] {
   return [...vendors];
 }
 
-/** Nodes a pod may land on: taints tolerated, nodeSelector, required node affinity (hostname, labels) and GPUs. */
+/** Nodes a pod may land on: {@link schedulableNodes} that also have the GPU vendors it requests. */
 export function eligibleNodes(spec: any, nodes: readonly ClusterNode[]): ClusterNode[] {
-  const selector: Record<string, string> = spec?.nodeSelector ?? {};
-  const terms: any[] = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   const vendors = gpuVendorsOf(spec);
-  const labelsOf = (n: ClusterNode): Record<string, string> => ({ 'kubernetes.io/hostname': n.name, ...n.labels });
-  const matchesTerm = (n: ClusterNode, term: any) => (term.matchExpressions ?? []).every((e: any) => {
-    const v = labelsOf(n)[e.key];
-    switch (e.operator) {
-      case 'In': return v !== undefined && (e.values ?? []).includes(v);
-      case 'NotIn': return v === undefined || !(e.values ?? []).includes(v);
-      case 'Exists': return v !== undefined;
-      case 'DoesNotExist': return v === undefined;
-      default: return true;
-    }
-  });
-  return nodes.filter((n) => n.tolerates(spec?.tolerations ?? [])
-    && Object.entries(selector).every(([k, v]) => labelsOf(n)[k] === v)
-    && (terms.length === 0 || terms.some((t) => matchesTerm(n, t)))
-    && vendors.every((v) => n.gpuCount(v) > 0));
+  return schedulableNodes(spec, nodes).filter((n) => vendors.every((v) => n.gpuCount(v) > 0));
 }
 
 function spreadsByHost(spec: any, podLabels: Record<string, string>): boolean {

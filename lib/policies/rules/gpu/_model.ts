@@ -5,6 +5,7 @@ import { Memory } from '../../../core/quantity';
 import { helmReleaseOf } from '../../helm';
 import { allContainers, podTemplateOf } from '../../pod';
 import { Manifest, ManifestRecord, PolicyContext, describe } from '../../rule';
+import { schedulableNodes } from '../../pod';
 
 /** The node label the NVIDIA device plugin's config manager reads. */
 export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
@@ -169,7 +170,7 @@ function buildModel(ctx: PolicyContext): GpuModel {
     if (!pod) continue;
     const { requests, perContainer } = gpuRequests(pod.spec);
     if (requests.size === 0) continue;
-    const eligible = eligibleNodes(pod.spec, nodes);
+    const eligible = schedulableNodes(pod.spec, nodes);
     const candidates = eligible.filter((n) => [...requests.keys()].every((r) => offers.has(offerKey(n.name, r))));
     const memoryText: string | undefined = pod.metadata?.annotations?.[AnnotationKeys.GPU_MEMORY];
     let memory: number | undefined;
@@ -322,29 +323,6 @@ export function podCounts(m: Manifest): { replicas: number; peak: number } {
     return { replicas, peak: replicas + extra };
   }
   return { replicas: 1, peak: 1 };
-}
-
-/** Nodes a pod spec may be scheduled to: taints tolerated, node selector and required affinity satisfied. */
-export function eligibleNodes(spec: any, nodes: readonly ClusterNode[]): ClusterNode[] {
-  const selector: Record<string, string> = spec?.nodeSelector ?? {};
-  const terms: any[] = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  return nodes.filter((n) => n.tolerates(spec?.tolerations ?? [])
-    && Object.entries(selector).every(([k, v]) => n.labels[k] === v)
-    && (terms.length === 0 || terms.some((t) => (t.matchExpressions ?? []).every((e: any) => expressionMatches(e, n.labels)))));
-}
-
-function expressionMatches(e: any, labels: Readonly<Record<string, string>>): boolean {
-  const v = labels[e?.key];
-  const values: string[] = e?.values ?? [];
-  switch (e?.operator) {
-    case 'In': return v !== undefined && values.includes(v);
-    case 'NotIn': return v === undefined || !values.includes(v);
-    case 'Exists': return v !== undefined;
-    case 'DoesNotExist': return v === undefined;
-    case 'Gt': return v !== undefined && Number(v) > Number(values[0]);
-    case 'Lt': return v !== undefined && Number(v) < Number(values[0]);
-    default: return false;
-  }
 }
 
 /** `6Gi` for messages (whole GiB or MiB when exact). */
