@@ -15,3 +15,4 @@ export * from './semver';
 export * from './known-namespaces';
 export * from './quota';
 export * from './credentials';
+export * from './gpu';

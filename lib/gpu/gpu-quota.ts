@@ -6,6 +6,7 @@ import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { GpuVendor } from '../core/profile';
 import { gpuOffersOf } from './sharing';
+import { gpuRequests, isGpuResource, podCounts } from '../core/gpu';
 
 /** Props of {@link GpuQuota}. */
 export interface GpuQuotaProps {
@@ -74,9 +75,9 @@ export class GpuQuota extends Construct {
       const m = c.toJson();
       const pod = podSpecOf(m);
       if (!pod) continue;
-      const perPod = gpuRequests(pod);
+      const perPod = gpuRequests(pod).requests;
       if (perPod.size === 0) continue;
-      const n = peakPods(m);
+      const n = podCounts(m).peak;
       for (const [r, q] of perPod) counts.set(r, (counts.get(r) ?? 0) + q * n);
     }
     return [...counts.entries()];
@@ -84,44 +85,9 @@ export class GpuQuota extends Construct {
 }
 
 /** True for the extended resources the GPU device plugins advertise. */
-export function isGpuResourceName(name: string): boolean {
-  return name.startsWith('nvidia.com/') || name.startsWith('gpu.intel.com/') || name.startsWith('amd.com/');
-}
+export const isGpuResourceName = isGpuResource;
 
+/** The pod spec of any pod owner (a DaemonSet counts as one pod, as HK-GPU-02 counts it). */
 function podSpecOf(m: any): any {
-  switch (m?.kind) {
-    case 'Pod': return m.spec;
-    case 'Deployment': case 'StatefulSet': case 'ReplicaSet': case 'Job': return m.spec?.template?.spec;
-    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec;
-    default: return undefined; // DaemonSets run once per node; a node agent takes no GPU
-  }
-}
-
-/** GPU requests of one pod: main containers summed, the largest init container if larger. */
-function gpuRequests(spec: any): Map<string, number> {
-  const main = new Map<string, number>();
-  const init = new Map<string, number>();
-  for (const [list, target] of [['containers', main], ['initContainers', init]] as const) {
-    for (const c of spec?.[list] ?? []) {
-      const req = { ...(c?.resources?.limits ?? {}), ...(c?.resources?.requests ?? {}) };
-      for (const [r, v] of Object.entries(req)) {
-        if (!isGpuResourceName(r)) continue;
-        const n = Number(v);
-        if (!Number.isFinite(n)) continue;
-        target.set(r, list === 'containers' ? (target.get(r) ?? 0) + n : Math.max(target.get(r) ?? 0, n));
-      }
-    }
-  }
-  for (const [r, n] of init) main.set(r, Math.max(main.get(r) ?? 0, n));
-  return main;
-}
-
-/** Pods a workload runs at most: replicas, plus the surge of a Deployment's rolling update. */
-function peakPods(m: any): number {
-  if (m.kind !== 'Deployment' && m.kind !== 'StatefulSet' && m.kind !== 'ReplicaSet') return 1;
-  const replicas = m.spec?.replicas ?? 1;
-  if (m.kind !== 'Deployment' || m.spec?.strategy?.type === 'Recreate') return replicas;
-  const surge = m.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
-  const extra = typeof surge === 'string' && surge.endsWith('%') ? Math.ceil((replicas * Number(surge.slice(0, -1))) / 100) : Number(surge) || 0;
-  return replicas + extra;
+  return m?.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template?.spec : m?.kind === 'Pod' ? m.spec : m?.spec?.template?.spec;
 }

@@ -130,6 +130,21 @@ describe('GpuQuota', () => {
     expect(find(manifestsOf(c), 'ResourceQuota', 'gpu').spec).toEqual({ hard: { 'requests.gpu.intel.com/i915': 0, 'requests.nvidia.com/gpu': 5 } });
   });
 
+  test('derived: a DaemonSet with a GPU counts as one pod, as HK-GPU-02 counts it', () => {
+    const c = gpuCluster();
+    const ns = new Namespace(c, 'agents');
+    new k8s.KubeDaemonSet(ns, 'agent', {
+      metadata: { name: 'agent' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'x', image: 'x:1', resources: { limits: { 'nvidia.com/gpu': k8s.Quantity.fromNumber(1) } } }] } },
+      },
+    });
+    new GpuQuota(ns);
+    expect(find(manifestsOf(c), 'ResourceQuota', 'gpu').spec.hard['requests.nvidia.com/gpu']).toBe(1);
+    expect(c.synthesize().findings.filter((f) => f.ruleId === 'HK-GPU-02')).toEqual([]);
+  });
+
   test('derived in a namespace without GPU pods: every GPU resource at 0', () => {
     const c = gpuCluster();
     new GpuQuota(new Namespace(c, 'web'));

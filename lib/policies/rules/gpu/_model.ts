@@ -3,9 +3,11 @@ import { AnnotationKeys } from '../../../core/labels';
 import { ClusterNode, GpuVendor } from '../../../core/profile';
 import { Memory } from '../../../core/quantity';
 import { helmReleaseOf } from '../../helm';
-import { allContainers, podTemplateOf } from '../../pod';
-import { Manifest, ManifestRecord, PolicyContext, describe } from '../../rule';
-import { schedulableNodes } from '../../pod';
+import { allContainers, podTemplateOf, schedulableNodes } from '../../pod';
+import { ManifestRecord, PolicyContext, describe } from '../../rule';
+import { gpuRequests, isGpuResource, podCounts } from '../../../core/gpu';
+
+export { gpuRequests, isGpuResource, podCounts };
 
 /** The node label the NVIDIA device plugin's config manager reads. */
 export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
@@ -13,11 +15,6 @@ export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
 export const NVIDIA_GPU = 'nvidia.com/gpu';
 /** Intel's i915 GPU resource. */
 export const INTEL_I915 = 'gpu.intel.com/i915';
-
-/** True for the extended resources the GPU device plugins advertise. */
-export function isGpuResource(name: string): boolean {
-  return name.startsWith('nvidia.com/') || name.startsWith('gpu.intel.com/') || name.startsWith('amd.com/');
-}
 
 /** A named NVIDIA device plugin config found in a ConfigMap or in chart values. */
 export interface DevicePluginConfigRef {
@@ -290,39 +287,6 @@ function parseConfig(record: ManifestRecord, name: string, where: string, value:
   } catch (e) {
     return { record, name, where, parseError: `is not YAML (${(e as Error).message.split('\n')[0]})` };
   }
-}
-
-/** GPU requests of one pod spec (limits stand in for requests, as the API server defaults them). */
-export function gpuRequests(spec: any): { requests: Map<string, number>; perContainer: Map<string, number> } {
-  const main = new Map<string, number>();
-  const init = new Map<string, number>();
-  const perContainer = new Map<string, number>();
-  for (const { container, list } of allContainers(spec)) {
-    if (list === 'ephemeralContainers') continue;
-    const req = { ...(container?.resources?.limits ?? {}), ...(container?.resources?.requests ?? {}) };
-    for (const [r, v] of Object.entries(req)) {
-      if (!isGpuResource(r)) continue;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) continue;
-      perContainer.set(r, Math.max(perContainer.get(r) ?? 0, n));
-      if (list === 'containers') main.set(r, (main.get(r) ?? 0) + n);
-      else init.set(r, Math.max(init.get(r) ?? 0, n));
-    }
-  }
-  for (const [r, n] of init) main.set(r, Math.max(main.get(r) ?? 0, n));
-  return { requests: main, perContainer };
-}
-
-/** Normal and rolling-update pod counts of a workload. */
-export function podCounts(m: Manifest): { replicas: number; peak: number } {
-  if (m.kind === 'Deployment' || m.kind === 'StatefulSet' || m.kind === 'ReplicaSet') {
-    const replicas = typeof m.spec?.replicas === 'number' ? m.spec.replicas : 1;
-    if (m.kind !== 'Deployment' || m.spec?.strategy?.type === 'Recreate') return { replicas, peak: replicas };
-    const surge = m.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
-    const extra = typeof surge === 'string' && surge.endsWith('%') ? Math.ceil((replicas * Number(surge.slice(0, -1))) / 100) : Number(surge) || 0;
-    return { replicas, peak: replicas + extra };
-  }
-  return { replicas: 1, peak: 1 };
 }
 
 /** `6Gi` for messages (whole GiB or MiB when exact). */
