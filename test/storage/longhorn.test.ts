@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
 import {
-  AccessMode, AppVolume, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
+  AccessMode, AppVolume, Namespace, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
   StorageReclaimPolicy, VolumeBindingMode, renderClusterTree,
 } from '../../lib';
-import { errorOf } from '../helpers';
+import { errorOf, testCluster } from '../helpers';
 import { createValidator } from '../schema/validator';
 import { TIERED_PROFILE, find, manifests, tieredCluster } from './fixtures';
 
@@ -235,7 +235,9 @@ describe('Longhorn: options', () => {
     const job = lh.addRecurringJob('snapshot-hourly', { task: RecurringJobTask.SNAPSHOT, cron: '5 * * * *', retain: 24, concurrency: 2, groups: ['hourly'], labels: { tier: 'any' } });
     expect([...lh.recurringJobs.keys()]).toEqual(['backup-daily', 'snapshot-hourly']);
     expect(job.label).toEqual({ 'recurring-job.longhorn.io/snapshot-hourly': 'enabled' });
-    expect(Longhorn.find(lh)).toBe(lh);
+    // found from anywhere in the same cluster; undefined in a cluster without Longhorn
+    expect(Longhorn.find(new Namespace(lh.node.scope as any, 'apps'))).toBe(lh);
+    expect(Longhorn.find(testCluster())).toBeUndefined();
     expect(find(manifests(lh.node.scope as any), 'RecurringJob', 'snapshot-hourly').spec).toEqual({
       name: 'snapshot-hourly', task: 'snapshot', cron: '5 * * * *', retain: 24, concurrency: 2, groups: ['hourly'], labels: { tier: 'any' },
     });

@@ -59,6 +59,7 @@ describe('seed 002: the vault-prod CrashLoopBackOff causes', () => {
   });
 
   test('4. password in a ConfigMap: no ConfigMap holds a credential, the URL comes from the Secret, literals are refused', () => {
+    expect(objs.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toContain('vault-config');
     for (const cm of objs.filter((o) => o.kind === 'ConfigMap')) {
       for (const value of Object.values(cm.data as Record<string, string>)) {
         expect(value).not.toMatch(/:\/\/[^/\s:@]*:[^@\s/]+@/);

@@ -17,14 +17,15 @@ beforeAll(() => {
 const RAFT_BACKUP = { 'HK-BAK-01': 'Raft data is backed up with vault operator raft snapshot save, not a file-system copy of the live database' };
 
 /** Variants of the construct that must all pass the baseline pack and the schemas. */
-const VARIANTS: [string, (ns: ReturnType<typeof vaultNamespace>) => void][] = [
-  ['PostgreSQL + cert-manager (defaults)', (ns) => newVault(ns)],
-  ['Raft + cert-manager', (ns) => newVault(ns, { storage: VaultStorage.raft({ storageClassName: 'local-path' }), exemptions: RAFT_BACKUP })],
-  ['PostgreSQL without HA, TLS disabled', (ns) => newVault(ns, { replicas: 1, storage: postgres(ns, { haEnabled: false }), tls: VaultTls.disabled('lab only, every node on one WireGuard mesh') })],
-  ['Raft, rolling updates, clients', (ns) => newVault(ns, { storage: VaultStorage.raft({ storageClassName: 'local-path' }), tls: TLS, updateStrategy: VaultUpdateStrategy.ROLLING_UPDATE, allowFrom: [{ namespace: 'apps' }], exemptions: RAFT_BACKUP })],
+/** [name, build, HA with service registration (Role + active/standby Services), Raft claims]. */
+const VARIANTS: [string, (ns: ReturnType<typeof vaultNamespace>) => void, boolean, boolean][] = [
+  ['PostgreSQL + cert-manager (defaults)', (ns) => newVault(ns), true, false],
+  ['Raft + cert-manager', (ns) => newVault(ns, { storage: VaultStorage.raft({ storageClassName: 'local-path' }), exemptions: RAFT_BACKUP }), true, true],
+  ['PostgreSQL without HA, TLS disabled', (ns) => newVault(ns, { replicas: 1, storage: postgres(ns, { haEnabled: false }), tls: VaultTls.disabled('lab only, every node on one WireGuard mesh') }), false, false],
+  ['Raft, rolling updates, clients', (ns) => newVault(ns, { storage: VaultStorage.raft({ storageClassName: 'local-path' }), tls: TLS, updateStrategy: VaultUpdateStrategy.ROLLING_UPDATE, allowFrom: [{ namespace: 'apps' }], exemptions: RAFT_BACKUP }), true, true],
 ];
 
-describe.each(VARIANTS)('%s', (_name, build) => {
+describe.each(VARIANTS)('%s', (_name, build, ha, raft) => {
   test('passes the baseline policy pack with only the construct\'s narrow, reasoned exemptions', () => {
     const ns = vaultNamespace(true);
     build(ns);
@@ -32,8 +33,8 @@ describe.each(VARIANTS)('%s', (_name, build) => {
     expect(s.errors).toEqual([]);
     expect(s.findings.filter((f) => f.exemption === undefined)).toEqual([]);
     const exempted = s.findings.filter((f) => f.exemption !== undefined).map((f) => `${f.ruleId} ${f.kind}/${f.name}`).sort();
-    const ha = s.objects.some((o) => o.manifest.kind === 'Role');
-    const raft = s.objects.some((o) => o.manifest.kind === 'StatefulSet' && o.manifest.spec.volumeClaimTemplates);
+    expect(s.objects.some((o) => o.manifest.kind === 'Role')).toBe(ha);
+    expect(s.objects.some((o) => o.manifest.kind === 'StatefulSet' && o.manifest.spec.volumeClaimTemplates !== undefined)).toBe(raft);
     expect(exempted).toEqual([
       ...(raft ? ['HK-BAK-01 StatefulSet/vault'] : []),
       ...(ha ? ['HK-NET-04 Service/vault-active', 'HK-NET-04 Service/vault-standby', 'HK-SEC-20 StatefulSet/vault'] : []),
