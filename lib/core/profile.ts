@@ -280,7 +280,33 @@ export class ClusterNode {
   }
 }
 
-function tolerationMatches(tol: { key?: string; operator?: string; value?: string; effect?: string }, t: NodeTaint): boolean {
+/** A toleration as pod specs and chart values write it. */
+export interface TolerationSpec {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+/**
+ * The tolerations a pod needs to run on every node of `nodes`: one per distinct NoSchedule /
+ * NoExecute taint (`Exists` when the taint has no value), skipping taints that `given`
+ * tolerations already cover. PreferNoSchedule taints need none.
+ */
+export function tolerationsFor(nodes: readonly ClusterNode[], given: readonly TolerationSpec[] = []): TolerationSpec[] {
+  const out: TolerationSpec[] = [];
+  for (const n of nodes) {
+    for (const t of n.taints) {
+      if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
+      if ([...given, ...out].some((x) => tolerationMatches(x, t))) continue;
+      out.push(t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+    }
+  }
+  return out;
+}
+
+/** True when toleration `tol` tolerates taint `t`. */
+export function tolerationMatches(tol: TolerationSpec, t: NodeTaint): boolean {
   if (tol.effect && tol.effect !== t.effect) return false;
   if (tol.operator === 'Exists') return tol.key === undefined || tol.key === '' || tol.key === t.key;
   return tol.key === t.key && (tol.value ?? '') === (t.value ?? '');

@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors';
 import { addExemption } from '../core/exemptions';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, TaintEffect } from '../core/profile';
+import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
 import { markAppBoundary } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../imports/monitoring.coreos.com';
@@ -151,13 +151,7 @@ export class DcgmExporter extends Construct {
     const selector = selectorLabels(this.name);
     const podResources = `${profile.kubeletRootDir}/pod-resources`;
     const tolerations: k8s.Toleration[] = [];
-    for (const n of nodes) {
-      for (const t of n.taints) {
-        if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
-        const tol: k8s.Toleration = t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
-        if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(tol))) tolerations.push(tol);
-      }
-    }
+    tolerations.push(...tolerationsFor(nodes, tolerations));
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
     this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ValidationError, show } from '../core/errors';
 import { recommendedLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, TaintEffect } from '../core/profile';
+import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
 import { markAppBoundary } from '../core/tree';
 import { Charts, Images, imageReference, parseImageReference } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
@@ -133,13 +133,7 @@ export class IntelGpuPlugin extends Construct implements IGpuOfferSource {
     this.offers = withGpu.map((n) => ({ ...gpuFacts(n, GpuVendor.INTEL), resourceName: GpuResources.INTEL_I915, sharedBy: this.sharedDevNum }));
 
     const tolerations: GpuDevicePluginSpecTolerations[] = [];
-    for (const n of withGpu) {
-      for (const t of n.taints) {
-        if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
-        const tol = t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
-        if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(tol))) tolerations.push(tol);
-      }
-    }
+    tolerations.push(...tolerationsFor(withGpu, tolerations));
 
     this.operator = new UpstreamChart(this, 'Operator', {
       chart: Charts.intelDevicePluginsOperator,

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, TaintEffect } from '../core/profile';
+import { ClusterProfile, GpuVendor, TolerationSpec, tolerationsFor } from '../core/profile';
 import { Charts } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
 import { INTEL_GPU_NODE_LABEL } from './intel-gpu-plugin';
@@ -54,14 +54,8 @@ export class NodeFeatureDiscovery extends Construct {
       }
     }
 
-    const tolerations: Record<string, string>[] = [];
-    for (const n of profile.nodes) {
-      for (const t of n.taints) {
-        if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
-        const tol: Record<string, string> = t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
-        if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(tol))) tolerations.push(tol);
-      }
-    }
+    const tolerations: TolerationSpec[] = [];
+    tolerations.push(...tolerationsFor(profile.nodes, tolerations));
     const resources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
     const workerConfig: Record<string, unknown> = { core: { sleepInterval: '60s' } };
     if (intelRule) {

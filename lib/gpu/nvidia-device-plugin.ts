@@ -7,7 +7,7 @@ import { ValidationError, show } from '../core/errors';
 import { addExemption } from '../core/exemptions';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, TaintEffect } from '../core/profile';
+import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
 import { markAppBoundary } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOffer, GpuResources, IGpuOfferSource, NVIDIA_RUNTIME_CLASS, gpuFacts, registerGpuOffers } from './sharing';
@@ -254,13 +254,7 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
 
     const kubeletDir = `${profile.kubeletRootDir}/device-plugins`;
     const tolerations: k8s.Toleration[] = [{ key: GpuResources.NVIDIA, operator: 'Exists', effect: 'NoSchedule' }];
-    for (const n of gpuNodes) {
-      for (const t of n.taints) {
-        if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
-        const tol: k8s.Toleration = t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
-        if (!tolerations.some((x) => JSON.stringify(x) === JSON.stringify(tol))) tolerations.push(tol);
-      }
-    }
+    tolerations.push(...tolerationsFor(gpuNodes, tolerations));
 
     this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
       metadata: { name: this.name, labels },

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValidationError, show } from '../core/errors';
-import { ClusterNode, ClusterProfile, GpuVendor, TaintEffect } from '../core/profile';
+import { ClusterNode, ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
 import { Memory } from '../core/quantity';
 
 /** Whether an app takes a slice of a shared GPU or a whole one. */
@@ -286,16 +286,7 @@ export function resolveGpuPlacement(scope: IConstruct, gpu: AppGpu, constraints:
   }
 
   const given = [...(constraints.tolerations ?? [])];
-  const tolerations: GpuToleration[] = [];
-  for (const o of fitting) {
-    for (const t of profile.node(o.node).taints) {
-      if (t.effect === TaintEffect.PREFER_NO_SCHEDULE) continue;
-      const tol: GpuToleration = t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
-      const covered = [...given, ...tolerations].some((x) => (x.effect === undefined || x.effect === t.effect)
-        && ((x.operator === 'Exists' && (x.key === undefined || x.key === '' || x.key === t.key)) || (x.key === t.key && (x.value ?? '') === (t.value ?? ''))));
-      if (!covered) tolerations.push(tol);
-    }
-  }
+  const tolerations = tolerationsFor(fitting.map((o) => profile.node(o.node)), given) as GpuToleration[];
 
   return {
     vendor: gpu.vendor,

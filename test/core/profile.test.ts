@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Cluster } from '../../lib/cluster/cluster';
 import {
   ClusterNodeProps, ClusterProfile, ClusterProfileProps, Distro, GitOpsEngine, GpuVendor, IdentityProviderKind,
-  NodeRole, NodeTaint, TaintEffect, isIpv4, parseCidr,
+  NodeRole, NodeTaint, TaintEffect, isIpv4, parseCidr, tolerationsFor,
 } from '../../lib/core/profile';
 import { expectValidationError } from './helpers';
 
@@ -527,5 +527,25 @@ describe('parseCidr', () => {
 
   test.each(['10.0.0.0', '10.0.0.0/33', '10.0.0.0/8/1', '10.0.0/8', '10.0.0.0/', '10.0.0.0/abc', '10.0.0.256/8', '10.0.0.0/100', ''])('returns undefined for %j', (cidr) => {
     expect(parseCidr(cidr)).toBeUndefined();
+  });
+});
+
+describe('tolerationsFor', () => {
+  const p = new ClusterProfile('lab', {
+    distro: Distro.K3S, version: 'v1.32.5+k3s1',
+    nodes: [
+      { name: 'a', allocatable: { cpu: '1', memory: '1Gi' }, taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: TaintEffect.NO_EXECUTE }, { key: 'soft', effect: TaintEffect.PREFER_NO_SCHEDULE }] },
+      { name: 'b', allocatable: { cpu: '1', memory: '1Gi' }, taints: [{ key: 'gpu', effect: TaintEffect.NO_SCHEDULE }, { key: 'CriticalAddonsOnly', value: 'true', effect: TaintEffect.NO_EXECUTE }] },
+    ],
+  });
+  test('one toleration per distinct hard taint, none for PreferNoSchedule', () => {
+    expect(tolerationsFor(p.nodes)).toEqual([
+      { key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoExecute' },
+      { key: 'gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+  });
+  test('taints the given tolerations already cover are skipped', () => {
+    expect(tolerationsFor(p.nodes, [{ key: 'gpu', operator: 'Exists' }])).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoExecute' }]);
+    expect(tolerationsFor(p.nodes, [{ operator: 'Exists' }])).toEqual([]);
   });
 });
