@@ -83,6 +83,15 @@ function intOr(value: unknown, fallback: number): number {
  * `persistence.*` values) when the Longhorn chart is part of the set.
  */
 export function longhornClasses(ctx: PolicyContext): Map<string, LonghornClass> {
+  let cached = classCache.get(ctx);
+  if (!cached) classCache.set(ctx, (cached = readLonghornClasses(ctx)));
+  return cached;
+}
+
+const classCache = new WeakMap<PolicyContext, Map<string, LonghornClass>>();
+const claimCache = new WeakMap<PolicyContext, Map<string | undefined, Claim[]>>();
+
+function readLonghornClasses(ctx: PolicyContext): Map<string, LonghornClass> {
   const out = new Map<string, LonghornClass>();
   const lh = longhornRelease(ctx);
   const v = lh?.release.values as any;
@@ -156,6 +165,14 @@ export interface Claim {
 
 /** Every claim of the object set, with the default StorageClass applied where a claim names none. */
 export function claimsOf(ctx: PolicyContext, defaultClass: string | undefined): Claim[] {
+  let byDefault = claimCache.get(ctx);
+  if (!byDefault) claimCache.set(ctx, (byDefault = new Map()));
+  let claims = byDefault.get(defaultClass);
+  if (!claims) byDefault.set(defaultClass, (claims = readClaims(ctx, defaultClass)));
+  return claims;
+}
+
+function readClaims(ctx: PolicyContext, defaultClass: string | undefined): Claim[] {
   const out: Claim[] = [];
   const add = (record: ManifestRecord, namespace: string, name: string, description: string, spec: any, labels: any, copies: number) => {
     const cls = spec?.storageClassName;
