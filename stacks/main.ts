@@ -12,7 +12,7 @@ if (result.errors.length) {
   process.stderr.write(`synth failed, ${outDir} left as it was:\n${result.errors.join('\n')}\n`);
   process.exit(1);
 }
-writeTreeAtomically(result.files, outDir);
+const written = writeTreeAtomically(result.files, outDir);
 for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
 // the CLI expects its own output folder to exist and hold YAML; it gets a one-file summary
 const cliOut = process.env.CDK8S_OUTDIR;
@@ -20,4 +20,4 @@ if (cliOut) {
   fs.mkdirSync(cliOut, { recursive: true });
   fs.writeFileSync(path.join(cliOut, 'synth-summary.yaml'), `dist: ${JSON.stringify(outDir)}\nfiles: ${result.files.size}\nwarnings: ${result.warnings.length}\n`);
 }
-process.stdout.write(`wrote ${result.files.size} files to ${outDir} in ${Date.now() - started} ms (${result.warnings.length} warnings)\n`);
+process.stdout.write(`wrote ${result.files.size} files to ${outDir} (${written.written} changed or new, ${written.reused} unchanged) in ${Date.now() - started} ms (${result.warnings.length} warnings)\n`);

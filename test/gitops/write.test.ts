@@ -39,6 +39,36 @@ describe('atomic output', () => {
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 
+  test('files unchanged since the previous output are reused (hard-linked), changed and new ones written', () => {
+    const out = path.join(parent, 'dist');
+    expect(writeTreeAtomically(new Map([['a/same.yaml', 'same\n'], ['a/changed.yaml', 'v1\n'], ['gone.yaml', 'x']]), out)).toEqual({ written: 3, reused: 0 });
+    const before = fs.statSync(path.join(out, 'a/same.yaml')).ino;
+    expect(writeTreeAtomically(new Map([['a/same.yaml', 'same\n'], ['a/changed.yaml', 'v2\n'], ['b/new.yaml', 'n\n']]), out)).toEqual({ written: 2, reused: 1 });
+    expect(listing(out)).toEqual({ 'a/same.yaml': 'same\n', 'a/changed.yaml': 'v2\n', 'b/new.yaml': 'n\n' });
+    expect(fs.statSync(path.join(out, 'a/same.yaml')).ino).toBe(before);
+    expect(fs.statSync(path.join(out, 'a/same.yaml')).nlink).toBe(1);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('a file edited by hand in the output is rewritten, not reused; a folder where a file was is replaced', () => {
+    const out = path.join(parent, 'dist');
+    writeTreeAtomically(new Map([['a.yaml', 'generated\n'], ['b.yaml', 'b\n']]), out);
+    fs.writeFileSync(path.join(out, 'a.yaml'), 'edited by hand\n');
+    fs.rmSync(path.join(out, 'b.yaml'));
+    fs.mkdirSync(path.join(out, 'b.yaml'));
+    expect(writeTreeAtomically(new Map([['a.yaml', 'generated\n'], ['b.yaml', 'b\n']]), out)).toEqual({ written: 2, reused: 0 });
+    expect(listing(out)).toEqual({ 'a.yaml': 'generated\n', 'b.yaml': 'b\n' });
+  });
+
+  test('a failed write after reusing files leaves the previous output intact', () => {
+    const out = path.join(parent, 'dist');
+    writeTreeAtomically(new Map([['a.yaml', 'good\n']]), out);
+    expect(() => writeTreeAtomically(new Map([['a.yaml', 'good\n'], ['../escape.yaml', 'bad']]), out)).toThrow('refusing to write outside the output folder: ../escape.yaml');
+    expect(listing(out)).toEqual({ 'a.yaml': 'good\n' });
+    expect(fs.statSync(path.join(out, 'a.yaml')).nlink).toBe(1);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
   test('a target that fails validation yields errors and no files at all', () => {
     const broken = {
       folder: 'broken',
