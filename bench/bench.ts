@@ -43,20 +43,32 @@ out();
 out(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. Date: ${new Date().toISOString().slice(0, 10)}.`);
 out();
 
-// 1. cold npm run synth (whole CLI path, both clusters and all examples)
-let coldMs: number | undefined;
+// 1. cold npm run synth (a new Node process: bundle, both clusters, all examples, dist/ swap)
+//    in the three situations a user meets: the first synth of a fresh clone (no bundle, no
+//    dist/), the synth after editing a source file (bundle rebuilt, dist/ present) and a synth
+//    with nothing changed (bundle reused, dist/ present)
+const cold: { label: string; ms: number; runs: number[] }[] = [];
 const ratios: number[] = [];
 if (!quick) {
-  const runs: number[] = [];
-  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-bench-'));
-  for (let i = 0; i < 3; i++) {
-    runs.push(time(() => execFileSync('npm', ['run', '--silent', 'synth'], { cwd: root, env: { ...process.env, HH_DIST: path.join(dist, 'dist'), CDK8S_CHECK_UPGRADE: 'false' }, stdio: 'ignore' })).ms);
+  const bundleRecord = path.join(root, 'build', '.synth', 'inputs.json');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-bench-'));
+  const synth = (dist: string) => time(() => execFileSync('npm', ['run', '--silent', 'synth'], { cwd: root, env: { ...process.env, HH_DIST: dist }, stdio: 'ignore' })).ms;
+  const situations: [string, (i: number) => string][] = [
+    ['first synth of a fresh clone (bundle built, empty dist/)', (i) => { fs.rmSync(bundleRecord, { force: true }); return path.join(scratch, `fresh-${i}`); }],
+    ['after editing a source file (bundle rebuilt, dist/ present)', () => { fs.rmSync(bundleRecord, { force: true }); return path.join(scratch, 'dist'); }],
+    ['nothing changed (bundle reused, dist/ present)', () => path.join(scratch, 'dist')],
+  ];
+  synth(path.join(scratch, 'dist')); // writes the dist/ the later situations start from
+  for (const [label, prepare] of situations) {
+    const runs = [0, 1, 2].map((i) => synth(prepare(i)));
+    cold.push({ label, ms: median(runs), runs });
   }
-  fs.rmSync(dist, { recursive: true, force: true });
-  coldMs = median(runs);
-  out('## Cold `npm run synth` (cdk8s CLI, esbuild bundle of the app, both clusters, all examples)');
+  fs.rmSync(scratch, { recursive: true, force: true });
+  out('## Cold `npm run synth` (new process: esbuild bundle, both clusters, all examples, dist/ swap; median of 3)');
   out();
-  out(`median of 3: **${Math.round(coldMs)} ms** (runs: ${runs.map((r) => Math.round(r)).join(', ')} ms)`);
+  out('| situation | median | runs |');
+  out('|---|---|---|');
+  for (const c of cold) out(`| ${c.label} | **${Math.round(c.ms)} ms** | ${c.runs.map((r) => Math.round(r)).join(', ')} ms |`);
   out();
 }
 
@@ -96,11 +108,9 @@ const t1000 = perSize.get(1000);
 const t2000 = perSize.get(2000);
 out('## Targets');
 out();
-if (coldMs !== undefined) out(`- full \`npm run synth\` within about 2 s: ${Math.round(coldMs)} ms → ${coldMs <= 2500 ? 'met' : 'MISSED'}`);
-if (coldMs !== undefined && coldMs > 2500) {
-  out('  - why: the cdk8s CLI takes about 0.75 s to start before it runs the app, esbuild bundles the app in about 0.45 s, '
-    + 'and Node loads the bundle and synthesizes both clusters (700+ objects, 79 rules) and seven examples in about 1 s; '
-    + 'on this 2-core machine runs vary by ±1 s with load. `node scripts/synth-app.js` alone skips the CLI.');
+if (cold.length) {
+  const worst = Math.max(...cold.map((c) => c.ms));
+  out(`- full \`npm run synth\` within about 2 s: ${cold.map((c) => `${Math.round(c.ms)} ms`).join(' / ')} → ${worst <= 2500 ? 'met' : 'MISSED'}`);
 }
 out(`- in-process stack synth within 3× the serialization floor: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')} → ${ratios.every((r) => r <= 3) ? 'met' : 'MISSED'}`);
 if (t1000 !== undefined) out(`- 1,000 apps with all policies and analyses under 10 s: ${Math.round(t1000)} ms → ${t1000 < 10000 ? 'met' : 'MISSED'}`);
