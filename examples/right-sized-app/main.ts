@@ -22,6 +22,8 @@ export function buildRightSizedApp(scope: Construct): Cluster {
     image: 'docker.io/library/redis:7.2.5-alpine',
     size: AppSize.SMALL,
     ports: [{ name: 'redis', port: 6379 }],
+    // evict before the 256Mi limit: maxmemory counts only the data, so leave a quarter for the rest (HK-X-08)
+    args: ['--maxmemory', '160mb', '--maxmemory-policy', 'allkeys-lru'],
     probes: { readiness: Probe.exec(['redis-cli', 'ping']), liveness: Probe.tcpSocket() },
     volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '1Gi', storageClassName: 'local-path' }) } },
   });

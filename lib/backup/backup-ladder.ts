@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core/errors';
+import { ValidationError, invalid } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
+import { uniqueId } from '../core/tree';
 import { BackupLabelSelector, BackupSchedule, VolumeBackupMode } from './backup-schedule';
 import { BackupStorageLocation } from './backup-storage-location';
 import { Velero } from './velero';
-import { VolumePolicy } from './volume-policy';
+import { VolumePolicy, checkVolumePolicy } from './volume-policy';
 
 /** Days of the week, as cron numbers them. */
 export enum Weekday {
@@ -56,30 +57,22 @@ type Cadence = 'hourly' | 'daily' | 'weekly' | 'monthly';
 export class BackupRung {
   /** Every hour. TTL @default 48h. */
   public static hourly(options: BackupRungOptions = {}): BackupRung {
-    return new BackupRung('hourly', options, Duration.hours(48), () => '*', '*', '*');
+    return new BackupRung('hourly', options, Duration.hours(48), '*', '*', '*');
   }
 
   /** Every day at `hour` (default 2, UTC). TTL @default 14 days. */
   public static daily(options: DailyRungOptions = {}): BackupRung {
-    return new BackupRung('daily', options, Duration.days(14), () => String(hourOf(options, 2)), '*', '*');
+    return new BackupRung('daily', options, Duration.days(14), options.hour ?? 2, '*', '*');
   }
 
   /** Every week on `day` (default Sunday) at `hour` (default 3). TTL @default 8 weeks. */
   public static weekly(options: WeeklyRungOptions = {}): BackupRung {
-    const day = options.day ?? Weekday.SUNDAY;
-    if (!Number.isInteger(day) || day < 0 || day > 6) {
-      throw new ValidationError(undefined, { prop: 'day', value: options.day, rule: 'not a weekday', fix: 'use Weekday.SUNDAY … Weekday.SATURDAY' });
-    }
-    return new BackupRung('weekly', options, Duration.days(56), () => String(hourOf(options, 3)), '*', String(day));
+    return new BackupRung('weekly', options, Duration.days(56), options.hour ?? 3, '*', options.day ?? Weekday.SUNDAY);
   }
 
   /** Every month on `day` (default 1) at `hour` (default 4). TTL @default 365 days. */
   public static monthly(options: MonthlyRungOptions = {}): BackupRung {
-    const day = options.day ?? 1;
-    if (!Number.isInteger(day) || day < 1 || day > 28) {
-      throw new ValidationError(undefined, { prop: 'day', value: options.day, rule: 'a monthly backup day is 1-28 (days 29-31 do not exist in every month, so those months would have no backup)', fix: 'use a day from 1 to 28' });
-    }
-    return new BackupRung('monthly', options, Duration.days(365), () => String(hourOf(options, 4)), String(day), '*');
+    return new BackupRung('monthly', options, Duration.days(365), options.hour ?? 4, options.day ?? 1, '*');
   }
 
   /** The rung name. */
@@ -91,27 +84,41 @@ export class BackupRung {
     public readonly cadence: Cadence,
     public readonly options: BackupRungOptions,
     defaultTtl: Duration,
-    private readonly hourField: () => string,
-    private readonly dayOfMonthField: string,
-    private readonly dayOfWeekField: string,
+    private readonly hour: number | '*',
+    private readonly dayOfMonth: number | '*',
+    private readonly dayOfWeek: number | '*',
   ) {
     this.name = options.name ?? cadence;
     this.ttl = options.ttl ?? defaultTtl;
-    hourField();
   }
 
   /** The cron expression with `minute`. */
   public cron(minute: number): string {
-    return `${minute} ${this.hourField()} ${this.dayOfMonthField} * ${this.dayOfWeekField}`;
+    return `${minute} ${this.hour} ${this.dayOfMonth} * ${this.dayOfWeek}`;
   }
-}
 
-function hourOf(options: DailyRungOptions, fallback: number): number {
-  const hour = options.hour ?? fallback;
-  if (!Number.isInteger(hour) || hour < 0 || hour > 23) {
-    throw new ValidationError(undefined, { prop: 'hour', value: options.hour, rule: 'an hour is 0-23 (UTC)', fix: 'use e.g. 2 for 02:00 UTC' });
+  /**
+   * Checks what the factory received: the hour (0-23), the weekday of a weekly rung, the day
+   * (1-28) of a monthly rung, the name. Throws a path-less ValidationError; the ladder places it
+   * under `rungs[<i>]`.
+   * @internal
+   */
+  public _validate(): void {
+    const o = this.options as MonthlyRungOptions;
+    if (this.hour !== '*' && (!Number.isInteger(this.hour) || this.hour < 0 || this.hour > 23)) {
+      invalid('hour', o.hour, 'an hour is 0-23 (UTC)', 'use e.g. 2 for 02:00 UTC');
+    }
+    if (this.cadence === 'weekly' && (!Number.isInteger(this.dayOfWeek) || (this.dayOfWeek as number) < 0 || (this.dayOfWeek as number) > 6)) {
+      invalid('day', o.day, 'not a weekday', 'use Weekday.SUNDAY … Weekday.SATURDAY');
+    }
+    if (this.cadence === 'monthly' && (!Number.isInteger(this.dayOfMonth) || (this.dayOfMonth as number) < 1 || (this.dayOfMonth as number) > 28)) {
+      invalid('day', o.day, 'a monthly backup day is 1-28 (days 29-31 do not exist in every month, so those months would have no backup)', 'use a day from 1 to 28');
+    }
+    if (o.name !== undefined) ValidationError.under('name', () => validateDnsLabel(o.name as string));
+    if (o.ttl !== undefined && !(o.ttl instanceof Duration)) {
+      invalid('ttl', o.ttl, 'not a Duration', 'use e.g. Duration.days(14)');
+    }
   }
-  return hour;
 }
 
 /** Props of {@link BackupLadder}. */
@@ -152,7 +159,7 @@ export class BackupLadder extends Construct {
   public readonly schedules: readonly BackupSchedule[];
 
   constructor(scope: Construct, id: string, props: BackupLadderProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const velero = Velero.require(this, 'BackupLadder');
     ValidationError.within(this, 'id', () => validateDnsLabel(id, 40));
     if (!props.rungs || props.rungs.length === 0) {
@@ -166,6 +173,13 @@ export class BackupLadder extends Construct {
     if (!Number.isInteger(stagger) || stagger < 1 || stagger > 30) {
       throw new ValidationError(this, { prop: 'stagger', value: props.stagger, rule: 'the stagger is 1-30 minutes', fix: 'use e.g. 10' });
     }
+    props.rungs.forEach((rung, i) => {
+      if (!(rung instanceof BackupRung)) {
+        throw new ValidationError(this, { prop: `rungs[${i}]`, value: rung, rule: 'not a BackupRung', fix: 'use BackupRung.hourly(), daily(), weekly() or monthly()' });
+      }
+      ValidationError.within(this, `rungs[${i}]`, () => rung._validate());
+    });
+    (props.skipVolumes ?? []).forEach((policy, i) => ValidationError.within(this, `skipVolumes[${i}]`, () => checkVolumePolicy(policy)));
     const names = new Set<string>();
     this.schedules = props.rungs.map((rung, i) => {
       if (names.has(rung.name)) {
@@ -176,19 +190,42 @@ export class BackupLadder extends Construct {
       if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
         throw new ValidationError(this, { prop: `rungs[${i}].minute`, value: rung.options.minute, rule: 'a minute is 0-59', fix: 'use e.g. 30, or leave it out to get a free one' });
       }
-      return new BackupSchedule(this, rung.name, {
-        name: `${id}-${rung.name}`,
-        schedule: rung.cron(minute),
-        ttl: rung.ttl,
-        namespaces: props.namespaces,
-        excludedNamespaces: props.excludedNamespaces,
-        labelSelector: props.labelSelector,
-        location: rung.options.location ?? props.location,
-        volumes: rung.options.volumes ?? props.volumes,
-        skipVolumes: props.skipVolumes,
-        onlyExistingNamespaces: props.onlyExistingNamespaces,
-        alerts: props.alerts,
-      });
+      try {
+        return new BackupSchedule(this, rung.name, {
+          name: `${id}-${rung.name}`,
+          schedule: rung.cron(minute),
+          ttl: rung.ttl,
+          namespaces: props.namespaces,
+          excludedNamespaces: props.excludedNamespaces,
+          labelSelector: props.labelSelector,
+          location: rung.options.location ?? props.location,
+          volumes: rung.options.volumes ?? props.volumes,
+          skipVolumes: props.skipVolumes,
+          onlyExistingNamespaces: props.onlyExistingNamespaces,
+          alerts: props.alerts,
+        });
+      } catch (e) {
+        throw this.asRungError(e, rung, i);
+      }
     });
+  }
+
+  /**
+   * An error of the schedule built for rung `i`, told in the ladder's props: the user wrote the
+   * ladder and its rungs, not the schedule (e.g. a TTL too short for the rung's interval is
+   * `rungs[0].ttl` of the ladder, not `ttl` of `<ladder>/hourly`).
+   */
+  private asRungError(e: unknown, rung: BackupRung, i: number): unknown {
+    if (!(e instanceof ValidationError) || e.path !== `${this.node.path}/${rung.name}`) return e;
+    const root = e.prop.split(/[.[]/)[0];
+    const ownProp: Record<string, string | undefined> = {
+      name: `rungs[${i}].name`,
+      ttl: `rungs[${i}].ttl`,
+      schedule: `rungs[${i}].minute`,
+      location: rung.options.location ? `rungs[${i}].location` : undefined,
+      volumes: rung.options.volumes ? `rungs[${i}].volumes` : undefined,
+    };
+    const prop = ownProp[root] !== undefined ? `${ownProp[root]}${e.prop.slice(root.length)}` : e.prop;
+    return new ValidationError(this, { prop, value: e.value, rule: e.rule, fix: e.fix });
   }
 }

@@ -5,16 +5,16 @@ import * as YAML from 'yaml';
 import { CronSchedule, cronCoincidence, cronMaxGapMinutes, formatGoDuration, humanMinutes, parseCron } from '../core/cron';
 import { ValidationError, show } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { namespacesOutsideProgram } from '../core/known-namespaces';
-import { validateDnsLabel } from '../core/names';
+import { validateDnsLabel, validateLabelKey, validateLabelValue, validateLabels } from '../core/names';
 import { ClusterProfile } from '../core/profile';
 import { compareSemVer } from '../core/semver';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
 import { Schedule } from '../imports/velero.io';
 import { BackupStorageLocation } from './backup-storage-location';
 import { Velero } from './velero';
-import { VolumePolicy, resourcePolicyDocument } from './volume-policy';
+import { VolumePolicy, checkVolumePolicy, resourcePolicyDocument } from './volume-policy';
 import { VolumeSnapshotLocation } from './volume-snapshot-location';
 
 /** How a backup saves the data of volumes. */
@@ -133,7 +133,7 @@ export class BackupSchedule extends Construct {
   public readonly resourcePolicy?: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const velero = Velero.require(this, 'BackupSchedule');
     // an app folder of the namespace, so the GitOps engine applies it after the chart's CRDs
     markAppBoundary(this, 'schedules');
@@ -190,6 +190,8 @@ export class BackupSchedule extends Construct {
       return n;
     }), ...(all ? [velero.name] : [])])];
 
+    (props.skipVolumes ?? []).forEach((policy, i) => ValidationError.within(this, `skipVolumes[${i}]`, () => checkVolumePolicy(policy)));
+    if (props.labelSelector) this.checkLabelSelector(props.labelSelector);
     if (props.skipVolumes && props.skipVolumes.length > 0) {
       const name = `${this.name}-volume-policy`;
       this.resourcePolicy = new k8s.KubeConfigMap(this, 'VolumePolicy', {
@@ -253,6 +255,28 @@ export class BackupSchedule extends Construct {
         spec: { groups: [{ name: `velero-schedule-${this.name}`, rules: scheduleAlerts(this.name, gap) }] },
       });
     }
+  }
+
+  /** Label keys and values, and expressions as Kubernetes label selectors allow them. */
+  private checkLabelSelector(selector: BackupLabelSelector): void {
+    ValidationError.within(this, 'labelSelector.matchLabels', () => validateLabels(selector.matchLabels ?? {}));
+    (selector.matchExpressions ?? []).forEach((e, i) => {
+      const prop = `labelSelector.matchExpressions[${i}]`;
+      ValidationError.within(this, `${prop}.key`, () => validateLabelKey(e.key));
+      const values = e.values ?? [];
+      if (e.operator === 'In' || e.operator === 'NotIn') {
+        if (values.length === 0) {
+          throw new ValidationError(this, { prop: `${prop}.values`, value: e.values, rule: `operator ${e.operator} needs at least one value`, fix: 'list the values, or use operator "Exists"' });
+        }
+        values.forEach((v, j) => ValidationError.within(this, `${prop}.values[${j}]`, () => validateLabelValue(v)));
+      } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
+        if (values.length > 0) {
+          throw new ValidationError(this, { prop: `${prop}.values`, value: e.values, rule: `operator ${e.operator} takes no values`, fix: 'remove values, or use operator "In"' });
+        }
+      } else {
+        throw new ValidationError(this, { prop: `${prop}.operator`, value: e.operator, rule: 'not a label selector operator', fix: 'use "In", "NotIn", "Exists" or "DoesNotExist"' });
+      }
+    });
   }
 
   private checkNamespaces(list: readonly string[], velero: Velero): string[] {

@@ -4,7 +4,7 @@ import { BackupSite, BackupTarget, BackupTargetKind, BackupTargetProps } from '.
 import { formatGoDuration } from '../core/cron';
 import { ValidationError, show } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, isIpv4 } from '../core/profile';
 import { requireSecret } from '../core/secrets';
@@ -113,7 +113,7 @@ export class BackupStorageLocation extends Construct {
   public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: BackupStorageLocationProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const velero = Velero.require(this, 'BackupStorageLocation');
     // an app folder of the namespace, so the GitOps engine applies it after the chart's CRDs
     markAppBoundary(this, 'locations');

@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { CronSchedule, cronMinutes } from '../core/cron';
 import { ValidationError } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
-import { ClusterProfile } from '../core/profile';
+import { validateDnsLabel, validateLabels } from '../core/names';
+import { ClusterProfile, validateToleration } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
 import { Charts, ChartRef, ImageRef, Images, imageReference, isFloatingTag } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
@@ -186,8 +187,9 @@ export class Velero extends Namespace {
     this.version = image.tag;
     this.awsPluginVersion = plugin.tag;
     this.nodeAgent = nodeAgent;
-    this.monitoringLabels = { ...(props.monitoringLabels ?? {}) };
-    const prometheusNamespace = props.prometheusNamespace ?? 'monitoring';
+    this.monitoringLabels = ValidationError.within(this, 'monitoringLabels', () => validateLabels({ ...(props.monitoringLabels ?? {}) }));
+    const prometheusNamespace = ValidationError.within(this, 'prometheusNamespace', () => validateDnsLabel(props.prometheusNamespace ?? 'monitoring'));
+    (props.nodeAgentTolerations ?? []).forEach((t, i) => ValidationError.within(this, `nodeAgentTolerations[${i}]`, () => validateToleration(t)));
 
     const restricted = {
       allowPrivilegeEscalation: false,

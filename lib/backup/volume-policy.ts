@@ -16,18 +16,20 @@ export class VolumePolicy {
    * both exactly).
    */
   public static skipNfs(server: string, path?: string): VolumePolicy {
-    if (!isIpv4(server)) named('server', () => validateDnsSubdomain(server));
-    if (path !== undefined && !path.startsWith('/')) {
-      invalid('path', path, 'an NFS export path is absolute', 'write e.g. "/mnt/rust/media"');
-    }
-    return new VolumePolicy({ nfs: { server, ...(path !== undefined ? { path } : {}) } }, `NFS ${server}:${path ?? '*'}`);
+    return new VolumePolicy({ nfs: { server, ...(path !== undefined ? { path } : {}) } }, `NFS ${server}:${path ?? '*'}`, () => {
+      if (!isIpv4(server)) ValidationError.under('server', () => validateDnsSubdomain(server));
+      if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
+        invalid('path', path, 'an NFS export path is absolute', 'write e.g. "/mnt/rust/media"');
+      }
+    });
   }
 
   /** Skip volumes of these StorageClasses. */
   public static skipStorageClasses(...names: string[]): VolumePolicy {
-    if (names.length === 0) invalid('names', names, 'name at least one StorageClass', 'e.g. VolumePolicy.skipStorageClasses("local-path")');
-    for (const n of names) named('names', () => validateDnsSubdomain(n));
-    return new VolumePolicy({ storageClass: [...names] }, `StorageClass ${names.join(', ')}`);
+    return new VolumePolicy({ storageClass: [...names] }, `StorageClass ${names.join(', ')}`, () => {
+      if (names.length === 0) invalid('names', names, 'name at least one StorageClass', 'e.g. VolumePolicy.skipStorageClasses("local-path")');
+      names.forEach((n, i) => ValidationError.under(`names[${i}]`, () => validateDnsSubdomain(n)));
+    });
   }
 
   private constructor(
@@ -35,19 +37,30 @@ export class VolumePolicy {
     public readonly conditions: Readonly<Record<string, unknown>>,
     /** What it matches, for reports. */
     public readonly description: string,
+    private readonly check: () => void,
   ) {}
+
+  /**
+   * Checks what the factory received (an NFS server name or address and an absolute export
+   * path; StorageClass names). Throws a path-less ValidationError; the schedule or ladder that
+   * uses the policy places it under `skipVolumes[<i>]`.
+   * @internal
+   */
+  public _validate(): void {
+    this.check();
+  }
 }
 
-/** Runs a path-less validator and names `prop` in its error. */
-function named<T>(prop: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ValidationError && e.path === undefined) {
-      throw new ValidationError(undefined, { prop: e.prop ? `${prop}.${e.prop}` : prop, value: e.value, rule: e.rule, fix: e.fix });
-    }
-    throw e;
+/**
+ * Checks that `policy` is a {@link VolumePolicy} and that its inputs are valid (path-less
+ * ValidationError; the consumer places it).
+ * @internal
+ */
+export function checkVolumePolicy(policy: VolumePolicy): void {
+  if (!(policy instanceof VolumePolicy)) {
+    invalid('', policy, 'not a VolumePolicy', 'use VolumePolicy.skipNfs(server, path) or VolumePolicy.skipStorageClasses(...names)');
   }
+  policy._validate();
 }
 
 /** The Velero resource-policy document (`version: v1`, `volumePolicies` with action skip). */

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError, show } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { validateDnsLabel } from '../core/names';
 import { requireSecret } from '../core/secrets';
 import { VolumeSnapshotLocation as VolumeSnapshotLocationObject } from '../imports/velero.io';
@@ -39,7 +39,7 @@ export class VolumeSnapshotLocation extends Construct {
   public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: VolumeSnapshotLocationProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     Velero.require(this, 'VolumeSnapshotLocation');
     // an app folder of the namespace, so the GitOps engine applies it after the chart's CRDs
     markAppBoundary(this, 'locations');

@@ -42,6 +42,22 @@ export class ValidationError extends Error {
     }
   }
 
+  /**
+   * Runs `fn`; a path-less ValidationError it throws is re-thrown, still without a path, with
+   * `prop` in front of its prop. For helpers that check a part of a larger value (a label map,
+   * a probe, an env source) before a construct places the error with {@link within}.
+   */
+  public static under<T>(prop: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ValidationError && e.path === undefined) {
+        throw new ValidationError(undefined, { prop: joinProps(prop, e.prop), value: e.value, rule: e.rule, fix: e.fix });
+      }
+      throw e;
+    }
+  }
+
   /** The construct path, or `undefined` when thrown by a pure helper. */
   public readonly path?: string;
   public readonly prop: string;
@@ -68,10 +84,7 @@ export class ValidationError extends Error {
     if (this.path !== undefined) {
       return this;
     }
-    const joined = prop === undefined || prop === '' ? this.prop
-      : this.prop === '' ? prop
-        : this.prop.startsWith('[') ? `${prop}${this.prop}` : `${prop}.${this.prop}`;
-    return new ValidationError(scope, { prop: joined, value: this.value, rule: this.rule, fix: this.fix });
+    return new ValidationError(scope, { prop: joinProps(prop ?? '', this.prop), value: this.value, rule: this.rule, fix: this.fix });
   }
 
   private static format(path: string | undefined, d: ValidationErrorDetails): string {
@@ -79,6 +92,11 @@ export class ValidationError extends Error {
     const prop = d.prop === '' ? '' : `${d.prop} = `;
     return `${where}${prop}${show(d.value)}: ${d.rule}. Fix: ${d.fix}`;
   }
+}
+
+/** `outer.inner`, or `outer[0]` when `inner` is an index; either alone when the other is empty. */
+function joinProps(outer: string, inner: string): string {
+  return outer === '' ? inner : inner === '' ? outer : inner.startsWith('[') ? `${outer}${inner}` : `${outer}.${inner}`;
 }
 
 /** Renders a value for an error message: strings quoted, objects as compact JSON. */

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { BackupTarget, BackupTargetProps, parseBackupTargets } from './backup-target';
-import { ValidationError, show } from './errors';
-import { validateDnsLabel, validateDnsSubdomain } from './names';
+import { ValidationError, invalid, show } from './errors';
+import { validateDnsLabel, validateDnsSubdomain, validateLabelKey, validateLabelValue, validateLabels } from './names';
 import { Cpu, Memory } from './quantity';
 
 /** Kubernetes distribution of a cluster. */
@@ -238,18 +238,33 @@ export class ClusterNode {
       throw new ValidationError(where, { prop: `${prop}.allocatable`, value: p.allocatable, rule: 'allocatable cpu and memory must be greater than zero', fix: 'copy the "Allocatable" figures from `kubectl describe node`' });
     }
     this.pods = p.allocatable.pods ?? 110;
+    if (!Number.isInteger(this.pods) || this.pods < 1) {
+      throw new ValidationError(where, { prop: `${prop}.allocatable.pods`, value: p.allocatable.pods, rule: 'the pod capacity of a node is a whole number of at least 1', fix: 'copy "pods" from the "Allocatable" figures of `kubectl describe node` (110 by default), or leave it out' });
+    }
+    if (p.role !== undefined && !Object.values(NodeRole).includes(p.role)) {
+      throw new ValidationError(where, { prop: `${prop}.role`, value: p.role, rule: 'unknown node role', fix: 'use NodeRole.CONTROL_PLANE or NodeRole.WORKER' });
+    }
+    ValidationError.within(where, `${prop}.labels`, () => validateLabels(p.labels ?? {}));
     this.labels = { ...(p.labels ?? {}), 'kubernetes.io/hostname': this.name };
     this.taints = (p.taints ?? []).map((t, i) => {
+      ValidationError.within(where, `${prop}.taints[${i}].key`, () => validateLabelKey(t.key));
+      if (t.value !== undefined) ValidationError.within(where, `${prop}.taints[${i}].value`, () => validateLabelValue(t.value as string));
       if (!Object.values(TaintEffect).includes(t.effect)) {
         throw new ValidationError(where, { prop: `${prop}.taints[${i}].effect`, value: t.effect, rule: 'not a taint effect', fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE' });
       }
       return { ...t };
     });
-    this.disks = (p.disks ?? []).map((d, i) => ({
-      tier: ValidationError.within(where, `${prop}.disks[${i}].tier`, () => validateDnsLabel(d.tier)),
-      capacity: ValidationError.within(where, `${prop}.disks[${i}].capacity`, () => Memory.parse(d.capacity)),
-      path: d.path,
-    }));
+    this.disks = (p.disks ?? []).map((d, i) => {
+      const tier = ValidationError.within(where, `${prop}.disks[${i}].tier`, () => validateDnsLabel(d.tier));
+      const capacity = ValidationError.within(where, `${prop}.disks[${i}].capacity`, () => Memory.parse(d.capacity));
+      if (capacity.bytes === 0) {
+        throw new ValidationError(where, { prop: `${prop}.disks[${i}].capacity`, value: d.capacity, rule: 'a disk of zero capacity holds no volume', fix: 'give the usable capacity, e.g. "400Gi", or remove the disk' });
+      }
+      if (d.path !== undefined && (typeof d.path !== 'string' || !d.path.startsWith('/'))) {
+        throw new ValidationError(where, { prop: `${prop}.disks[${i}].path`, value: d.path, rule: 'a mount path on the node is absolute', fix: `use "/${String(d.path ?? '').replace(/^\/*/, '')}", or leave path out` });
+      }
+      return { tier, capacity, path: d.path };
+    });
     this.gpus = (p.gpus ?? []).map((g, i) => {
       const count = g.count ?? 1;
       if (!Number.isInteger(count) || count < 1) {
@@ -258,10 +273,14 @@ export class ClusterNode {
       if (!Object.values(GpuVendor).includes(g.vendor)) {
         throw new ValidationError(where, { prop: `${prop}.gpus[${i}].vendor`, value: g.vendor, rule: 'unknown GPU vendor', fix: 'use GpuVendor.NVIDIA or GpuVendor.INTEL' });
       }
+      const memory = g.memory === undefined ? undefined : ValidationError.within(where, `${prop}.gpus[${i}].memory`, () => Memory.parse(g.memory as string));
+      if (memory !== undefined && memory.bytes === 0) {
+        throw new ValidationError(where, { prop: `${prop}.gpus[${i}].memory`, value: g.memory, rule: 'a GPU with zero memory fits no model', fix: 'give the memory of one physical GPU, e.g. "16Gi" for a Tesla T4, or leave it out' });
+      }
       return {
         vendor: g.vendor,
         model: g.model,
-        memory: g.memory === undefined ? undefined : ValidationError.within(where, `${prop}.gpus[${i}].memory`, () => Memory.parse(g.memory as string)),
+        memory,
         count,
       };
     });
@@ -303,6 +322,41 @@ export function tolerationsFor(nodes: readonly ClusterNode[], given: readonly To
     }
   }
   return out;
+}
+
+/**
+ * Checks a pod toleration as the API server does: a label-key `key` (an empty key needs
+ * operator `Exists`, which tolerates every taint), operator `Equal` (the default) or `Exists`,
+ * no value with `Exists` and a label value with `Equal`, an effect of `NoSchedule`,
+ * `PreferNoSchedule` or `NoExecute` (empty: every effect), and `tolerationSeconds` only with
+ * `NoExecute`. Throws a path-less ValidationError naming the field.
+ */
+export function validateToleration(t: TolerationSpec & { tolerationSeconds?: number }): TolerationSpec {
+  if (typeof t !== 'object' || t === null) {
+    invalid('', t, 'not a toleration', 'write e.g. { key: "gpu", operator: "Exists", effect: "NoSchedule" }');
+  }
+  const operator = t.operator ?? 'Equal';
+  if (operator !== 'Equal' && operator !== 'Exists') {
+    invalid('operator', t.operator, 'a toleration operator is "Equal" or "Exists"', 'use "Exists" to match any value of the key, "Equal" to match one value');
+  }
+  if (t.key !== undefined && t.key !== '') {
+    ValidationError.under('key', () => validateLabelKey(t.key as string));
+  } else if (operator !== 'Exists') {
+    invalid('key', t.key, 'a toleration without a key matches every taint, which needs operator "Exists"', 'give the taint\'s key, or operator: "Exists" to tolerate every taint');
+  }
+  if (operator === 'Exists' && t.value !== undefined && t.value !== '') {
+    invalid('value', t.value, 'operator "Exists" matches any value, so the toleration must not have one', 'remove value, or use operator "Equal"');
+  }
+  if (operator === 'Equal' && t.value !== undefined) {
+    ValidationError.under('value', () => validateLabelValue(t.value as string));
+  }
+  if (t.effect !== undefined && t.effect !== '' && !Object.values(TaintEffect).includes(t.effect as TaintEffect)) {
+    invalid('effect', t.effect, 'not a taint effect', 'use "NoSchedule", "PreferNoSchedule" or "NoExecute" (TaintEffect.*), or leave effect out to match every effect');
+  }
+  if (t.tolerationSeconds !== undefined && t.effect !== TaintEffect.NO_EXECUTE) {
+    invalid('tolerationSeconds', t.tolerationSeconds, 'tolerationSeconds applies to NoExecute taints only', 'set effect: "NoExecute", or remove tolerationSeconds');
+  }
+  return t;
 }
 
 /** True when toleration `tol` tolerates taint `t`. */
@@ -411,6 +465,7 @@ export class ClusterProfile {
       const g = props.gateway;
       ValidationError.within(where, 'profile.gateway.name', () => validateDnsLabel(g.name));
       ValidationError.within(where, 'profile.gateway.namespace', () => validateDnsLabel(g.namespace));
+      if (g.sectionName !== undefined) ValidationError.within(where, 'profile.gateway.sectionName', () => validateDnsSubdomain(g.sectionName as string));
       if (g.ip !== undefined && !isIpv4(g.ip)) {
         throw new ValidationError(where, { prop: 'profile.gateway.ip', value: g.ip, rule: 'not an IPv4 address', fix: 'give the address the gateway Service got, e.g. "192.168.10.224"' });
       }

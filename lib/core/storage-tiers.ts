@@ -144,6 +144,80 @@ export function expandDiskPath(path: string): string[] {
   return items.flatMap((i) => expandDiskPath(`${before}${i}${after}`));
 }
 
+/** Where Longhorn keeps a disk that the profile declares without a path. */
+export const LONGHORN_DEFAULT_DISK_PATH = '/var/lib/longhorn';
+
+/** One directory Longhorn keeps replicas in. */
+export interface LonghornDiskDirectory {
+  /** Absolute path, without a trailing slash. */
+  readonly path: string;
+  /** The disk's tier (its Longhorn tag). */
+  readonly tier: string;
+}
+
+/**
+ * The directories Longhorn keeps replicas in on `node`: one per disk path, brace patterns
+ * expanded, a disk without a path at {@link LONGHORN_DEFAULT_DISK_PATH} (as
+ * {@link longhornNodeSetup} configures them). A path that cannot be expanded is skipped here
+ * (the Longhorn construct refuses it).
+ */
+export function longhornDiskDirectories(node: ClusterNode): LonghornDiskDirectory[] {
+  const out: LonghornDiskDirectory[] = [];
+  for (const d of node.disks) {
+    let paths: string[];
+    try {
+      paths = d.path === undefined ? [LONGHORN_DEFAULT_DISK_PATH] : expandDiskPath(d.path);
+    } catch (e) {
+      if (e instanceof ValidationError) continue;
+      throw e;
+    }
+    for (const p of paths) out.push({ path: normalizeHostPath(p), tier: d.tier });
+  }
+  return out;
+}
+
+/** `/mnt//ssd-1/./pv/` → `/mnt/ssd-1/pv`: duplicate slashes, `.` segments and the trailing slash removed, `..` resolved. */
+export function normalizeHostPath(path: string): string {
+  const parts: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** True when `path` is `dir` or lies under it (both normalized with {@link normalizeHostPath}). */
+export function isSameOrUnder(path: string, dir: string): boolean {
+  return path === dir || dir === '/' || path.startsWith(`${dir}/`);
+}
+
+/**
+ * The tiers a StorageClass name names: each tier that appears in `name` as whole
+ * hyphen-separated words (`longhorn-sas-ssd` names `sas-ssd`; `longhorn-nvmes` names none).
+ * Where two tiers overlap (`ssd` and `sas-ssd` in `longhorn-sas-ssd`) the longer one wins.
+ */
+export function tierNamesIn(name: string, tiers: Iterable<string>): string[] {
+  const words = name.split('-');
+  const spans: { tier: string; start: number; end: number }[] = [];
+  for (const tier of tiers) {
+    const t = tier.split('-');
+    for (let i = 0; i + t.length <= words.length; i++) {
+      if (t.every((w, j) => words[i + j] === w)) spans.push({ tier, start: i, end: i + t.length });
+    }
+  }
+  spans.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
+  const taken = new Set<number>();
+  const out: string[] = [];
+  for (const s of spans) {
+    const range = Array.from({ length: s.end - s.start }, (_, k) => s.start + k);
+    if (range.some((k) => taken.has(k))) continue;
+    range.forEach((k) => taken.add(k));
+    if (!out.includes(s.tier)) out.push(s.tier);
+  }
+  return out;
+}
+
 /** What a node needs so that Longhorn creates its tiered disks (see {@link longhornNodeSetup}). */
 export interface LonghornNodeSetup {
   /** The node. */
@@ -174,7 +248,7 @@ export function longhornNodeSetup(node: ClusterNode): LonghornNodeSetup | undefi
   node.disks.forEach((d, j) => {
     let paths: string[];
     try {
-      paths = d.path === undefined ? ['/var/lib/longhorn'] : expandDiskPath(d.path);
+      paths = d.path === undefined ? [LONGHORN_DEFAULT_DISK_PATH] : expandDiskPath(d.path);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       throw new ValidationError(undefined, { prop: `disks[${j}].${e.prop}`, value: e.value, rule: e.rule, fix: e.fix });

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct, IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
+import { addExemption } from '../core/exemptions';
 import { AnnotationKeys, LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, GitOpsEngine } from '../core/profile';
@@ -61,7 +62,7 @@ export interface ResolvedChartFootprint {
 export interface ChartNetworkPolicy {
   /** The chart's pods. @default - `app.kubernetes.io/instance: <release>` (the label Helm charts set) */
   readonly podSelector?: Record<string, string>;
-  /** Ingress rules. @default - [{}]: from anywhere */
+  /** Ingress rules. @default - [{}]: from anywhere (the NetworkPolicy then carries an HK-NET-12 exemption saying why) */
   readonly ingress?: k8s.NetworkPolicyIngressRule[];
   /** Egress rules. @default - [{}]: to anywhere */
   readonly egress?: k8s.NetworkPolicyEgressRule[];
@@ -204,7 +205,7 @@ export class UpstreamChart extends Construct {
     const labels = { [LabelKeys.NAME]: name, [LabelKeys.MANAGED_BY]: MANAGED_BY };
     if (props.networkPolicy !== false) {
       const np = props.networkPolicy ?? {};
-      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      const policy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: `${name}-upstream`, labels },
         spec: {
           podSelector: { matchLabels: np.podSelector ?? { 'app.kubernetes.io/instance': name } },
@@ -213,6 +214,10 @@ export class UpstreamChart extends Construct {
           egress: np.egress ?? [{}],
         },
       });
+      if (np.ingress === undefined) {
+        addExemption(policy, 'HK-NET-12', `the ${chart.chart} chart's pods (webhooks, UIs, metrics) listen on ports only the chart knows; `
+          + 'admitting all ingress to this release\'s pods is the UpstreamChart default (set networkPolicy.ingress to narrow it)');
+      }
     }
 
 

@@ -37,6 +37,9 @@ export class GpuQuota extends Construct {
     if (!chart.namespace) {
       throw new ValidationError(this, { prop: 'scope', value: scope.node.path, rule: 'a quota belongs to a Namespace', fix: "create it inside a Namespace: `new GpuQuota(aiNamespace)`" });
     }
+    if (props.hard !== undefined && (typeof props.hard !== 'object' || props.hard === null || Array.isArray(props.hard))) {
+      throw new ValidationError(this, { prop: 'hard', value: props.hard, rule: 'GPU counts by resource name', fix: 'e.g. hard: { "nvidia.com/gpu": 2 }, or leave hard out to derive it' });
+    }
     const explicit = props.hard === undefined ? undefined : Object.entries(props.hard).map(([resource, count]) => {
       if (/^(requests|limits)\./.test(resource)) {
         throw new ValidationError(this, { prop: `hard.${resource}`, value: resource, rule: 'give the resource name without a prefix; the quota writes requests.<resource>, the only prefix enforced for extended resources', fix: `use "${resource.replace(/^(requests|limits)\./, '')}"` });

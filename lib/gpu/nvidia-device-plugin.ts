@@ -350,6 +350,12 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
 
   /** Validates one config and renders it as the device plugin's YAML. */
   private renderConfig(prop: string, c: DevicePluginConfig): { yaml: string; shared?: { resourceName: string; replicas: number } } {
+    if (typeof c !== 'object' || c === null) {
+      throw new ValidationError(this, { prop, value: c, rule: 'a config is an object', fix: 'use {} for whole GPUs, or { timeSlicing: { resources: [{ replicas: 4 }] } }' });
+    }
+    if (c.nodes !== undefined && !Array.isArray(c.nodes)) {
+      throw new ValidationError(this, { prop: `${prop}.nodes`, value: c.nodes, rule: 'a list of node names', fix: 'write nodes: ["k3s3"]' });
+    }
     if (c.mps && c.timeSlicing) {
       throw new ValidationError(this, { prop: `${prop}.mps`, value: 'mps and timeSlicing', rule: 'MPS and time-slicing exclude each other in one config (the device plugin refuses the config)', fix: 'keep timeSlicing and remove mps, or put them in two configs for different nodes' });
     }
@@ -366,6 +372,14 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
       }
       const seen = new Set<string>();
       const resources = ts.resources.map((r, i) => {
+        if (typeof r !== 'object' || r === null) {
+          throw new ValidationError(this, { prop: `${p}.resources[${i}]`, value: r, rule: 'a shared resource is an object', fix: 'e.g. { name: "nvidia.com/gpu", replicas: 4 }' });
+        }
+        for (const key of ['name', 'rename'] as const) {
+          if (r[key] !== undefined && typeof r[key] !== 'string') {
+            throw new ValidationError(this, { prop: `${p}.resources[${i}].${key}`, value: r[key], rule: 'a resource name is a string', fix: key === 'name' ? 'use "nvidia.com/gpu" or leave it out' : 'use e.g. "nvidia.com/gpu.shared"' });
+          }
+        }
         const name = qualify(r.name ?? GpuResources.NVIDIA);
         if (name !== GpuResources.NVIDIA) {
           throw new ValidationError(this, { prop: `${p}.resources[${i}].name`, value: r.name, rule: `only ${GpuResources.NVIDIA} is time-sliced here (MIG resources need a MIG strategy this construct does not set)`, fix: `use name "${GpuResources.NVIDIA}" or leave it out` });

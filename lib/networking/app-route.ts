@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { AnnotationKeys, recommendedLabels } from '../core/labels';
-import { validateDnsLabel, validateDnsSubdomain } from '../core/names';
-import { ClusterProfile } from '../core/profile';
-import { appBoundaryOf, markAppBoundary } from '../core/tree';
+import { validateDnsLabel, validateDnsSubdomain, validateLabels, validatePort, validatePortName } from '../core/names';
+import { ClusterProfile, isIpv4 } from '../core/profile';
+import { appBoundaryOf, markAppBoundary, uniqueId } from '../core/tree';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
 import { IServiceEndpoint, servicePort } from '../workloads/service-ref';
 import { GatewaySource } from './gateway-source';
@@ -70,7 +70,7 @@ export class AppRoute extends Construct {
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: AppRouteProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const namespace = Chart.of(this).namespace;
     if (!namespace) {
       throw new ValidationError(this, { prop: 'scope', value: Chart.of(this).node.path, rule: 'an HTTPRoute lives in a namespace', fix: 'create the route inside a Namespace (or inside the app it exposes)' });
@@ -85,6 +85,18 @@ export class AppRoute extends Construct {
     if (!props.auth || !(props.auth instanceof RouteAuth)) {
       throw new ValidationError(this, { prop: 'auth', value: props.auth, rule: 'every route declares how its users are authenticated', fix: 'pass auth: RouteAuth.appNative("<the app\'s login>") or RouteAuth.public("<why>"), or put the app behind an OAuth2Proxy front' });
     }
+    ValidationError.within(this, 'auth', () => props.auth._validate());
+    if (props.gatewaySource !== undefined) {
+      if (!(props.gatewaySource instanceof GatewaySource)) {
+        throw new ValidationError(this, { prop: 'gatewaySource', value: props.gatewaySource, rule: 'not a GatewaySource', fix: 'use GatewaySource.anySource(), GatewaySource.namespace(...) or GatewaySource.cidr(...)' });
+      }
+      ValidationError.within(this, 'gatewaySource', () => props.gatewaySource!._validate());
+    }
+    if (props.backendPods) {
+      ValidationError.within(this, 'backendPods.selector', () => validateLabels(props.backendPods!.selector ?? {}));
+      const p = props.backendPods.port;
+      ValidationError.within(this, 'backendPods.port', () => (typeof p === 'number' ? validatePort(p, 'use the container port the pods listen on') : validatePortName(p)));
+    }
     if (props.auth.kind === RouteAuthKind.AUTH_PROXY && !isAuthProxy(backend)) {
       throw new ValidationError(this, { prop: 'auth', value: 'auth-proxy', rule: `the backend ${backend.serviceName}.${backend.namespace} is not an authenticating proxy`, fix: 'route to an OAuth2Proxy front (it creates its own route), or declare RouteAuth.appNative(...) / RouteAuth.public(...)' });
     }
@@ -97,10 +109,20 @@ export class AppRoute extends Construct {
       throw new ValidationError(this, { prop: 'hostname', value: undefined, rule: 'no hostname given and the profile has no domain to derive one from', fix: 'pass hostname: "app.example.net", or set profile.domain' });
     }
     this.hostname = ValidationError.within(this, 'hostname', () => validateDnsSubdomain(props.hostname ?? `${this.name}.${profile.domain}`));
+    if (isIpv4(this.hostname)) {
+      throw new ValidationError(this, { prop: 'hostname', value: this.hostname, rule: 'the Gateway API does not allow IP addresses as route hostnames', fix: 'use a DNS name that resolves to the gateway, e.g. "grafana.example.net" (SplitHorizonDns answers it in-cluster)' });
+    }
     this.url = `https://${this.hostname}`;
     const pathPrefix = props.pathPrefix ?? '/';
-    if (!pathPrefix.startsWith('/') || /[?#\s]/.test(pathPrefix)) {
+    if (typeof pathPrefix !== 'string' || !pathPrefix.startsWith('/') || /[?#\s]/.test(pathPrefix)) {
       throw new ValidationError(this, { prop: 'pathPrefix', value: pathPrefix, rule: 'a path prefix is an absolute URL path without query, fragment or spaces', fix: 'use e.g. "/" or "/grafana"' });
+    }
+    if (!isGatewayPath(pathPrefix)) {
+      throw new ValidationError(this, {
+        prop: 'pathPrefix', value: pathPrefix,
+        rule: 'the HTTPRoute validation refuses "//", "/./", "/../", "%2F", a path ending in "/." or "/..", characters other than letters, digits, "-._~!$&\'()*+,;=:@/" and %XX escapes, and more than 1024 characters',
+        fix: 'write the path plainly, percent-encoding other characters, e.g. "/grafana"',
+      });
     }
     const port = ValidationError.within(this, 'port', () => servicePort(backend, props.port));
     if (appBoundaryOf(this) === undefined) markAppBoundary(this, this.name);
@@ -132,7 +154,7 @@ export class AppRoute extends Construct {
 
     const pods = props.backendPods ?? (backend.podSelector ? { selector: { ...backend.podSelector }, port } : undefined);
     if (pods) {
-      if (Object.keys(pods.selector).length === 0) {
+      if (Object.keys(pods.selector ?? {}).length === 0) {
         throw new ValidationError(this, { prop: 'backendPods.selector', value: pods.selector, rule: 'an empty selector would admit the gateway to every pod of the namespace', fix: 'give the labels of the backend\'s pods' });
       }
       const source = props.gatewaySource ?? GatewaySource.anySource();
@@ -146,4 +168,12 @@ export class AppRoute extends Construct {
       });
     }
   }
+}
+
+/** True when `path` passes the HTTPRoute CRD's rules for an `Exact` or `PathPrefix` path match. */
+function isGatewayPath(path: string): boolean {
+  return path.length <= 1024
+    && !['//', '/./', '/../', '%2f', '%2F', '#'].some((x) => path.includes(x))
+    && !path.endsWith('/..') && !path.endsWith('/.')
+    && /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/.test(path);
 }

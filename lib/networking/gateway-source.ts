@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-29';
-import { invalid } from '../core/errors';
-import { validateDnsLabel } from '../core/names';
+import { ValidationError, invalid } from '../core/errors';
+import { validateDnsLabel, validateLabels } from '../core/names';
 import { parseCidr } from '../core/profile';
 
 type Source =
@@ -31,25 +31,36 @@ export class GatewaySource {
 
   /**
    * The gateway's data-plane pods in `namespace` (optionally only those with `podSelector` labels).
-   * @throws ValidationError when `namespace` is not a DNS-1123 label
+   * The route that uses it refuses a `namespace` that is not a DNS-1123 label and invalid labels.
    */
   public static namespace(namespace: string, podSelector?: Record<string, string>): GatewaySource {
-    validateDnsLabel(namespace);
     return new GatewaySource({ kind: 'namespace', namespace, podSelector: podSelector ? { ...podSelector } : undefined });
   }
 
   /**
    * Connections from the address range `cidr` (e.g. the nodes', for a host-network gateway).
-   * @throws ValidationError when `cidr` is not an IPv4 CIDR
+   * The route that uses it refuses a `cidr` that is not an IPv4 CIDR.
    */
   public static cidr(cidr: string): GatewaySource {
-    if (!parseCidr(cidr)) {
-      invalid('gatewaySource', cidr, 'not an IPv4 CIDR', 'write it like "192.168.10.0/24"');
-    }
     return new GatewaySource({ kind: 'cidr', cidr });
   }
 
   private constructor(private readonly source: Source) {}
+
+  /**
+   * Checks what the factory received. Throws a path-less ValidationError (prop `namespace`,
+   * `podSelector.<key>` or `cidr`); the route that uses the source places it under `gatewaySource`.
+   * @internal
+   */
+  public _validate(): void {
+    const s = this.source;
+    if (s.kind === 'namespace') {
+      ValidationError.under('namespace', () => validateDnsLabel(s.namespace));
+      if (s.podSelector) ValidationError.under('podSelector', () => validateLabels(s.podSelector as Record<string, string>));
+    } else if (s.kind === 'cidr' && !parseCidr(s.cidr)) {
+      invalid('cidr', s.cidr, 'not an IPv4 CIDR', 'write it like "192.168.10.0/24"');
+    }
+  }
 
   /** One line for docs and reports, e.g. `any source`, `pods in namespace traefik`. */
   public describe(): string {

@@ -42,25 +42,39 @@ export class RouteAuth {
   }
 
   /**
-   * The app authenticates its users itself (e.g. Grafana's login, Authentik itself).
+   * The app authenticates its users itself (e.g. Grafana's login, Authentik itself). The route
+   * that uses it refuses a reason shorter than 10 characters or spanning lines.
    * @param reason what the login is, e.g. "Grafana login, admin from Secret grafana-admin-credentials"
-   * @throws ValidationError when the reason is shorter than 10 characters or spans lines
    */
   public static appNative(reason: string): RouteAuth {
-    return new RouteAuth(RouteAuthKind.APP_NATIVE, checkReason(reason));
+    return new RouteAuth(RouteAuthKind.APP_NATIVE, reason);
   }
 
   /**
    * The route is open to anyone on purpose (a status page, a public website). Refused by the
-   * exposure policy when the backend is a known admin or data UI.
+   * exposure policy when the backend is a known admin or data UI. The route that uses it
+   * refuses a reason shorter than 10 characters or spanning lines.
    * @param reason why it is public
-   * @throws ValidationError when the reason is shorter than 10 characters or spans lines
    */
   public static public(reason: string): RouteAuth {
-    return new RouteAuth(RouteAuthKind.PUBLIC, checkReason(reason));
+    return new RouteAuth(RouteAuthKind.PUBLIC, reason);
   }
 
-  private constructor(public readonly kind: RouteAuthKind, public readonly reason?: string) {}
+  /** The reason, trimmed (for `app-native` and `public`). */
+  public readonly reason?: string;
+
+  private constructor(public readonly kind: RouteAuthKind, private readonly rawReason?: string) {
+    this.reason = typeof rawReason === 'string' ? rawReason.trim() : rawReason;
+  }
+
+  /**
+   * Checks the reason the factory received. Throws a path-less ValidationError (prop `reason`);
+   * the route places it under `auth`.
+   * @internal
+   */
+  public _validate(): void {
+    if (this.kind !== RouteAuthKind.AUTH_PROXY) checkReason(this.rawReason);
+  }
 
   /** The `hardened-homelab.io/auth` annotation value, or `undefined` for an auth-proxy route. */
   public get annotationValue(): string | undefined {
@@ -68,10 +82,9 @@ export class RouteAuth {
   }
 }
 
-function checkReason(reason: string): string {
+function checkReason(reason: string | undefined): void {
   const r = typeof reason === 'string' ? reason.trim() : reason;
   if (typeof r !== 'string' || r.length < MIN_AUTH_REASON_LENGTH || /[\r\n]/.test(r)) {
-    invalid('auth.reason', reason, `an auth declaration needs a one-line reason of at least ${MIN_AUTH_REASON_LENGTH} characters`, 'say how users are authenticated (or why the route is public), e.g. "Grafana login, admin from Secret grafana-admin-credentials"');
+    invalid('reason', reason, `an auth declaration needs a one-line reason of at least ${MIN_AUTH_REASON_LENGTH} characters`, 'say how users are authenticated (or why the route is public), e.g. "Grafana login, admin from Secret grafana-admin-credentials"');
   }
-  return r;
 }

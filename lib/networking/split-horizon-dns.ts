@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsSubdomain } from '../core/names';
 import { ClusterProfile, Distro, isIpv4 } from '../core/profile';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 
 /** Namespace of K3s's CoreDNS (kube-system). */
 export const COREDNS_NAMESPACE = 'kube-system';
@@ -62,7 +62,7 @@ export class SplitHorizonDns extends Chart {
   public readonly configMap: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string = 'split-horizon-dns', props: SplitHorizonDnsProps = {}) {
-    super(scope, id, { namespace: COREDNS_NAMESPACE, disableResourceNameHashes: true });
+    super(scope, uniqueId(scope, id), { namespace: COREDNS_NAMESPACE, disableResourceNameHashes: true });
     Object.defineProperty(this, SPLIT_HORIZON, { value: true, enumerable: false });
     const profile = ClusterProfile.of(this);
     if (profile.distro !== Distro.K3S) {

@@ -99,16 +99,16 @@ export function evaluatePolicies(objects: readonly ManifestRecord[], packs: read
     }
   }
 
-  const add = (rule: PolicyRule, r: ManifestRecord, message: string, fix?: string) => {
+  const add = (rule: PolicyRule, r: ManifestRecord, message: string, fix?: string, level?: RuleLevel) => {
     const reason = exemptionsOf.get(r)?.get(rule.id);
-    findings.push(finding(r, rule.id, rule.level, message, fix ?? rule.fix, reason));
+    findings.push(finding(r, rule.id, level ?? rule.level, message, fix ?? rule.fix, reason));
   };
 
   for (const rule of rules) {
     if (rule.check) {
       for (const r of objects) {
         for (const v of rule.check(r.manifest, ctx)) {
-          add(rule, r, v.message, v.fix);
+          add(rule, r, v.message, v.fix, v.level);
         }
       }
     }
@@ -117,7 +117,7 @@ export function evaluatePolicies(objects: readonly ManifestRecord[], packs: read
         if (!exemptionsOf.has(v.target)) {
           exemptionsOf.set(v.target, readExemptions(v.target.manifest).exemptions);
         }
-        add(rule, v.target, v.message, v.fix);
+        add(rule, v.target, v.message, v.fix, v.level);
       }
     }
   }

@@ -10,3 +10,4 @@ export * from './rules/storage';
 export * from './rules/backup';
 export * from './rules/exposure';
 export * from './rules/gpu';
+export * from './rules/rbac';

@@ -93,14 +93,30 @@ export function selectorMatches(selector: any, labels: Record<string, string> | 
 
 /**
  * Nodes of the profile a pod spec may be scheduled to: taints tolerated, node selector and
- * required node affinity (every operator, the hostname label included) satisfied.
+ * required node affinity (every operator, the hostname label and `metadata.name` fields
+ * included) satisfied.
  */
 export function schedulableNodes(spec: any, nodes: readonly ClusterNode[]): ClusterNode[] {
   const selector: Record<string, string> = spec?.nodeSelector ?? {};
-  const terms: any[] = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms: unknown = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   return nodes.filter((n) => n.tolerates(spec?.tolerations ?? [])
     && Object.entries(selector).every(([k, v]) => n.labels[k] === v)
-    && (terms.length === 0 || terms.some((t) => (t.matchExpressions ?? []).every((e: any) => expressionMatches(e, n.labels)))));
+    && (!Array.isArray(terms) || terms.length === 0 || nodeSelectorTermsMatch(terms, n)));
+}
+
+/**
+ * True when `node` satisfies a list of NodeSelectorTerms (pod `requiredDuringScheduling…` node
+ * affinity, PersistentVolume `nodeAffinity.required`): the terms are ORed, the expressions and
+ * fields of one term ANDed, and a term with neither matches no node (as the scheduler has it).
+ */
+export function nodeSelectorTermsMatch(terms: readonly any[], node: Pick<ClusterNode, 'name' | 'labels'>): boolean {
+  return terms.some((t) => {
+    const expressions: any[] = Array.isArray(t?.matchExpressions) ? t.matchExpressions : [];
+    const fields: any[] = Array.isArray(t?.matchFields) ? t.matchFields : [];
+    if (expressions.length === 0 && fields.length === 0) return false;
+    return expressions.every((e) => expressionMatches(e, node.labels))
+      && fields.every((f) => f?.key === 'metadata.name' && expressionMatches({ ...f, key: 'name' }, { name: node.name }));
+  });
 }
 
 function expressionMatches(e: any, labels: Readonly<Record<string, string>>): boolean {

@@ -35,6 +35,11 @@ export interface RuleViolation {
   readonly message: string;
   /** A fix specific to this violation. @default - the rule's fix */
   readonly fix?: string;
+  /**
+   * How bad this violation is, when a rule reports findings of two levels (e.g. HK-X-08: too little
+   * headroom is an error, no limit at all a warning). @default - the rule's level
+   */
+  readonly level?: RuleLevel;
 }
 
 /** One problem a whole-cluster analysis found. */

@@ -138,6 +138,9 @@ export class LonghornRecurringJob extends Construct {
       throw new ValidationError(this, { prop: 'concurrency', value: props.concurrency, rule: 'must be a whole number of at least 1', fix: 'use 1 on small clusters (one volume at a time), or the number of volumes to process in parallel' });
     }
     const groups = props.groups ?? [];
+    if (!Array.isArray(groups)) {
+      throw new ValidationError(this, { prop: 'groups', value: props.groups, rule: 'a list of group names', fix: 'write groups: ["daily"]' });
+    }
     groups.forEach((g, i) => ValidationError.within(this, `groups[${i}]`, () => validateDnsLabel(g)));
     const dup = groups.find((g, i) => groups.indexOf(g) !== i);
     if (dup !== undefined) {

@@ -26,7 +26,8 @@ export interface LonghornClaimOptions {
    * Recurring-job groups for this volume on top of the tier's. The claim then becomes the
    * volume's recurring-job label source (`recurring-job.longhorn.io/source: enabled`), which
    * replaces the labels the StorageClass gave the volume, so the tier's own groups and jobs are
-   * repeated on the claim.
+   * repeated on the claim (for a tier that selects nothing: the `default` group, when a job
+   * declared before the claim is in it).
    * @default [] (the tier's jobs only)
    */
   readonly recurringJobGroups?: string[];
@@ -107,6 +108,14 @@ export class LonghornStorageTier implements IClaimStorageClass {
    */
   public claim(options: LonghornClaimOptions): AppVolume {
     const prop = `tiers.${this.name}.claim`;
+    if (typeof options !== 'object' || options === null) {
+      throw new ValidationError(this.ctx.scope, { prop, value: options, rule: 'claim options are an object', fix: 'e.g. claim({ size: "20Gi" })' });
+    }
+    for (const key of ['recurringJobGroups', 'recurringJobs'] as const) {
+      if (options[key] !== undefined && !Array.isArray(options[key])) {
+        throw new ValidationError(this.ctx.scope, { prop: `${prop}.${key}`, value: options[key], rule: 'a list of names', fix: `write ${key}: ["hourly"]` });
+      }
+    }
     const size = ValidationError.within(this.ctx.scope, `${prop}.size`, () => Memory.parse(options.size));
     const fitting = this.nodeBytes.filter((n) => n.bytes >= size.bytes);
     if (fitting.length < this.replicas) {
@@ -135,7 +144,9 @@ export class LonghornStorageTier implements IClaimStorageClass {
     const labels: Record<string, string> = {};
     if (extraGroups.length || extraJobs.length) {
       labels[LonghornKeys.RECURRING_JOB_SOURCE] = LonghornKeys.ENABLED;
-      const tierGroups = this.recurringJobGroups.length || this.recurringJobs.length ? this.recurringJobGroups : [LonghornKeys.DEFAULT_GROUP];
+      // the default group only when a job is in it: a label naming an empty group is a dangling reference (HK-STO-03)
+      const tierGroups = this.recurringJobGroups.length || this.recurringJobs.length ? this.recurringJobGroups
+        : groups.has(LonghornKeys.DEFAULT_GROUP) ? [LonghornKeys.DEFAULT_GROUP] : [];
       for (const g of [...tierGroups, ...extraGroups]) labels[longhornGroupLabel(g)] = LonghornKeys.ENABLED;
       for (const j of [...this.recurringJobs, ...extraJobs]) labels[longhornJobLabel(j)] = LonghornKeys.ENABLED;
     }

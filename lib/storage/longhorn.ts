@@ -6,9 +6,9 @@ import { addExemption } from '../core/exemptions';
 import { ValidationError, show } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel, validateDnsSubdomain } from '../core/names';
-import { ClusterProfile } from '../core/profile';
+import { ClusterProfile, TaintEffect, tolerationsFor } from '../core/profile';
 import { markAppBoundary } from '../core/tree';
-import { LonghornKeys, LonghornNodeSetup, ProfileStorageTier, longhornEligibleNodes, longhornNodeSetup, profileStorageTiers } from '../core/storage-tiers';
+import { LonghornKeys, LonghornNodeSetup, ProfileStorageTier, longhornEligibleNodes, longhornNodeSetup, profileStorageTiers, tierNamesIn } from '../core/storage-tiers';
 import { Charts, ChartRef } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
 import { LONGHORN_NAMESPACE, LonghornRecurringJob, LonghornRecurringJobOptions } from './longhorn-recurring-job';
@@ -176,7 +176,10 @@ const LONGHORN = Symbol.for('hardened-homelab.Longhorn');
  *   values from the profile: `csi.kubeletRootDir` = `profile.kubeletRootDir`, disks only on nodes
  *   labelled for it (`createDefaultDiskLabeledNodes`), hard replica anti-affinity, no disk
  *   over-commit, the chart's `longhorn` class not default and with a replica count the nodes can
- *   hold, the UI as a ClusterIP Service without Ingress, no pre-upgrade hook job (GitOps);
+ *   hold (one replica when only one node has disks: then it selects the default tier's jobs, so
+ *   its volumes get that tier's backup), tolerations for the taints of the nodes with disks (the
+ *   manager, the driver deployer and the `taintToleration` setting Longhorn's own components
+ *   follow), the UI as a ClusterIP Service without Ingress, no pre-upgrade hook job (GitOps);
  * - one StorageClass per tier of the profile's node disks (`diskSelector` = the tier), exactly
  *   one of them default;
  * - RecurringJobs (app folder `recurring-jobs`, applied after the chart installs the CRDs);
@@ -193,7 +196,8 @@ const LONGHORN = Symbol.for('hardened-homelab.Longhorn');
  * Refuses (construct-time): a tier whose replicas exceed the nodes carrying its disks (naming
  * the tier and the nodes: the cortex Qdrant faulted volume), a one-replica tier without a
  * backup job, a tier selecting a job or group no job provides, backup jobs without a backup
- * target, `strict-local` with more than one replica, tiers the profile does not have.
+ * target, `strict-local` with more than one replica, tiers the profile does not have, a disk
+ * node tainted with a `kubernetes.io` key (Longhorn's components cannot tolerate it).
  */
 export class Longhorn extends Chart {
   /** The Longhorn installation of the cluster `scope` belongs to, if any. */
@@ -282,6 +286,14 @@ export class Longhorn extends Chart {
       if (clash !== undefined) {
         throw new ValidationError(this, { prop: `tiers.${name}.storageClassName`, value: storageClassName, rule: `tier "${clash}" uses that StorageClass name already`, fix: 'give every tier its own class name' });
       }
+      const misnamed = tierNamesIn(storageClassName, tierNames).filter((t) => t !== name);
+      if (misnamed.length) {
+        throw new ValidationError(this, {
+          prop: `tiers.${name}.storageClassName`, value: storageClassName,
+          rule: `the name is that of tier ${misnamed.map((t) => `"${t}"`).join(' and ')}, but the class keeps its volumes on ${name} disks (diskSelector "${name}"), so claims by name would get the wrong tier (HK-STO-08)`,
+          fix: `name it after its own tier, e.g. "longhorn-${name}"`,
+        });
+      }
       classNames.set(storageClassName, name);
       tiers.set(name, this.buildTier(cluster, profile, name, facts, storageClassName, o, name === defaultTier));
     }
@@ -290,11 +302,19 @@ export class Longhorn extends Chart {
 
     // the chart's own `longhorn` class has no disk selector: any node with a disk will do
     const chartReplicas = Math.min(3, profile.nodes.filter((n) => n.disks.length > 0).length);
+    // With disks on one node only, the chart's class keeps one replica too: it selects the
+    // default tier's jobs (which include a backup, checked above), not the bare default group.
+    const d = this.defaultTier;
+    const chartJobs = chartReplicas === 1 && (d.recurringJobGroups.length || d.recurringJobs.length)
+      ? { recurringJobSelector: { enable: true, jobList: JSON.stringify([...d.recurringJobGroups.map((g) => ({ name: g, isGroup: true })), ...d.recurringJobs.map((j) => ({ name: j, isGroup: false }))]) } }
+      : {};
+    const tolerations = this.diskNodeTolerations(profile);
     const values: Record<string, unknown> = {
       csi: { kubeletRootDir: profile.kubeletRootDir },
-      defaultSettings: { ...settings, defaultReplicaCount: chartReplicas },
+      defaultSettings: { ...settings, defaultReplicaCount: chartReplicas, ...(tolerations.length ? { taintToleration: tolerations.map(taintTolerationText).join('; ') } : {}) },
+      ...(tolerations.length ? { longhornManager: { tolerations }, longhornDriver: { tolerations } } : {}),
       ...(backupStore ? { defaultBackupStore: backupStore } : {}),
-      persistence: { defaultClass: false, defaultClassReplicaCount: chartReplicas, reclaimPolicy: StorageReclaimPolicy.RETAIN },
+      persistence: { defaultClass: false, defaultClassReplicaCount: chartReplicas, reclaimPolicy: StorageReclaimPolicy.RETAIN, ...chartJobs },
       preUpgradeChecker: { jobEnabled: false },
       service: { ui: { type: 'ClusterIP' } },
       ingress: { enabled: false },
@@ -363,6 +383,11 @@ export class Longhorn extends Chart {
     const p = `tiers.${name}`;
     if (storageClassName === 'longhorn') {
       throw new ValidationError(this, { prop: `${p}.storageClassName`, value: storageClassName, rule: 'longhorn-manager owns the StorageClass "longhorn" (from the chart\'s longhorn-storageclass ConfigMap) and would fight a second definition', fix: `use another name, e.g. "longhorn-${name}"` });
+    }
+    for (const key of ['nodeSelector', 'recurringJobGroups', 'recurringJobs'] as const) {
+      if (o[key] !== undefined && !Array.isArray(o[key])) {
+        throw new ValidationError(this, { prop: `${p}.${key}`, value: o[key], rule: 'a list of names', fix: `write ${key}: ["${key === 'nodeSelector' ? name : 'daily'}"]` });
+      }
     }
     const nodeSelector = o.nodeSelector ?? [];
     nodeSelector.forEach((t, i) => ValidationError.within(this, `${p}.nodeSelector[${i}]`, () => validateDnsLabel(t)));
@@ -519,6 +544,29 @@ export class Longhorn extends Chart {
     return out;
   }
 
+  /**
+   * Tolerations for the NoSchedule/NoExecute taints of the nodes with disks: without them the
+   * manager and the components Longhorn deploys itself (instance managers, engine images, CSI
+   * plugin) never run there, and the node's disks hold no replica. Longhorn's taintToleration
+   * setting refuses keys containing `kubernetes.io` (reserved for Kubernetes' own tolerations),
+   * so a disk node with such a taint is refused.
+   */
+  private diskNodeTolerations(profile: ClusterProfile): { key?: string; operator?: string; value?: string; effect?: string }[] {
+    profile.nodes.forEach((n, i) => {
+      if (n.disks.length === 0) return;
+      n.taints.forEach((t, j) => {
+        if (t.effect !== TaintEffect.PREFER_NO_SCHEDULE && t.key.includes('kubernetes.io')) {
+          throw new ValidationError(this, {
+            prop: `profile.nodes[${i}].taints[${j}]`, value: `${t.key}${t.value === undefined ? '' : `=${t.value}`}:${t.effect}`,
+            rule: `node ${n.name} has Longhorn disks, and Longhorn's taintToleration setting refuses "kubernetes.io" keys, so its instance managers and CSI plugin could never run there`,
+            fix: 'remove the taint from the node (or use a key of your own, e.g. "storage-only"), or move the disks to an untainted node',
+          });
+        }
+      });
+    });
+    return tolerationsFor(profile.nodes.filter((n) => n.disks.length > 0));
+  }
+
   private positiveInt(prop: string, v: number | undefined, def: number): number {
     const x = v ?? def;
     if (!Number.isInteger(x) || x < 1) {
@@ -526,6 +574,11 @@ export class Longhorn extends Chart {
     }
     return x;
   }
+}
+
+/** A toleration as Longhorn's taintToleration setting writes it: `key=value:Effect` or `key:Effect`. */
+function taintTolerationText(t: { key?: string; value?: string; effect?: string }): string {
+  return `${t.key}${t.value === undefined ? '' : `=${t.value}`}:${t.effect}`;
 }
 
 /** `patch` merged into `base`: objects recursively, everything else replaced. */

@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { parseCron } from '../core/cron';
 import { ValidationError } from '../core/errors';
 import { recommendedLabels, selectorLabels, AnnotationKeys } from '../core/labels';
-import { validateDnsLabel, validatePortName } from '../core/names';
-import { ClusterProfile } from '../core/profile';
+import { validateConfigKey, validateDnsLabel, validateLabelValue, validateLabels, validatePort, validatePortName, validateSubPath } from '../core/names';
+import { ClusterProfile, validateToleration } from '../core/profile';
 import { Memory } from '../core/quantity';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { addExemptions } from '../core/exemptions';
 import { AppGpu, GpuPlacement, resolveGpuPlacement } from '../gpu/sharing';
@@ -149,6 +149,8 @@ interface Peer {
 }
 
 const DEFAULT_UID = 10001;
+/** The largest user or group id (Linux ids are 32-bit; 4294967295 is "no id"). */
+const MAX_ID = 4294967294;
 
 /**
  * A right-sized, hardened app: a Deployment (or StatefulSet), its ServiceAccount, a Service,
@@ -180,7 +182,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
   private readonly egressPeers: Peer[] = [];
 
   constructor(scope: Construct, id: string, props: AppWorkloadProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'id', () => validateDnsLabel(id, 52));
     const chart = Chart.of(this);
     if (!chart.namespace) {
@@ -191,6 +193,9 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     markAppBoundary(this, this.name);
 
     this.kind = props.kind ?? WorkloadKind.DEPLOYMENT;
+    if (!Object.values(WorkloadKind).includes(this.kind)) {
+      throw new ValidationError(this, { prop: 'kind', value: props.kind, rule: 'unknown workload kind', fix: 'use WorkloadKind.DEPLOYMENT, WorkloadKind.STATEFUL_SET or WorkloadKind.CRON_JOB' });
+    }
     this.replicas = props.replicas ?? 1;
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
       throw new ValidationError(this, { prop: 'replicas', value: props.replicas, rule: 'must be a whole number of at least 0', fix: 'use 1 for a single pod, or 0 to keep the app defined but stopped' });
@@ -219,10 +224,14 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     }
     this.resources = resolveResources(this, props.resources ? 'resources' : 'size', props.resources ?? (props.size as AppSize).resources);
     this.criticality = props.criticality ?? Criticality.STANDARD;
+    if (!Object.values(Criticality).includes(this.criticality)) {
+      throw new ValidationError(this, { prop: 'criticality', value: props.criticality, rule: 'unknown criticality', fix: 'use Criticality.CRITICAL, Criticality.STANDARD or Criticality.OPTIONAL' });
+    }
     this.ports = (props.ports ?? []).map((p, i) => {
       ValidationError.within(this, `ports[${i}].name`, () => validatePortName(p.name));
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
-        throw new ValidationError(this, { prop: `ports[${i}].port`, value: p.port, rule: 'a port must be a whole number from 1 to 65535', fix: 'use the port the app listens on' });
+      ValidationError.within(this, `ports[${i}].port`, () => validatePort(p.port));
+      if (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP') {
+        throw new ValidationError(this, { prop: `ports[${i}].protocol`, value: p.protocol, rule: 'a port protocol is "TCP" or "UDP"', fix: 'use "TCP" (the default) or "UDP"' });
       }
       return { ...p };
     });
@@ -232,9 +241,18 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       }
     }
 
+    if (props.component !== undefined) ValidationError.within(this, 'component', () => validateLabelValue(props.component as string));
+    if (props.partOf !== undefined) ValidationError.within(this, 'partOf', () => validateLabelValue(props.partOf as string));
     const labels = recommendedLabels({ name: this.name, version: parseImageReference(props.image).tag, component: props.component, partOf: props.partOf });
     this.podSelector = selectorLabels(this.name);
     const security = props.security ?? {};
+    const ids: [string, unknown][] = [['runAsUser', security.runAsUser], ['runAsGroup', security.runAsGroup], ['fsGroup', security.fsGroup],
+      ...(security.supplementalGroups ?? []).map((g, i): [string, unknown] => [`supplementalGroups[${i}]`, g])];
+    for (const [prop, id] of ids) {
+      if (id !== undefined && (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_ID)) {
+        throw new ValidationError(this, { prop: `security.${prop}`, value: id, rule: `a user or group id is a whole number from 0 to ${MAX_ID}`, fix: 'use the id the image runs as, e.g. 10001 (the default)' });
+      }
+    }
     const uid = security.runAsUser ?? DEFAULT_UID;
     const gid = security.runAsGroup ?? DEFAULT_UID;
     if (uid === 0 || gid === 0) {
@@ -261,6 +279,9 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
 
     for (const [key, cfg] of Object.entries(props.config ?? {})) {
       ValidationError.within(this, `config.${key}`, () => validateDnsLabel(key));
+      for (const file of Object.keys(cfg.files ?? {})) {
+        ValidationError.within(this, `config.${key}.files.${file}`, () => validateConfigKey(file));
+      }
       const cmName = `${this.name}-${key}`;
       new k8s.KubeConfigMap(this, `Config${key}`, { metadata: { name: cmName, labels }, data: { ...cfg.files } });
       const volName = `config-${key}`;
@@ -287,6 +308,8 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       if (!(v?.source instanceof AppVolume)) {
         throw new ValidationError(this, { prop: `volumes.${volName}.source`, value: v?.source, rule: 'a volume needs a source', fix: 'use AppVolume.newClaim(...), AppVolume.existingClaim(...), AppVolume.emptyDir(...) or AppVolume.gitCheckout(...)' });
       }
+      ValidationError.within(this, `volumes.${volName}.source`, () => v.source._validate());
+      if (v.subPath !== undefined) ValidationError.within(this, `volumes.${volName}.subPath`, () => validateSubPath(v.subPath as string));
       const s = v.source._spec;
       singleAttach = singleAttach || v.source.singleAttach;
       if (s.kind === 'newClaim') {
@@ -349,6 +372,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
         });
       }
       const v = value instanceof EnvValue ? value : EnvValue.of(value);
+      ValidationError.within(this, `env.${name}`, () => v._validate());
       const ref = v.serviceReference;
       if (ref) {
         const port = ValidationError.within(this, `env.${name}`, () => servicePort(ref.service, ref.portName));
@@ -363,6 +387,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
 
     // --- placement
     const nodeSelector: Record<string, string> = { ...(props.nodeSelector ?? {}) };
+    ValidationError.within(this, 'nodeSelector', () => validateLabels(nodeSelector));
     if (Object.keys(nodeSelector).length > 0 && profile.nodesWithLabels(nodeSelector).length === 0) {
       throw new ValidationError(this, { prop: 'nodeSelector', value: nodeSelector, rule: `no node of the ${profile.name} profile carries these labels, so the pods would stay Pending`, fix: 'fix the labels, or add them to the node in the profile' });
     }
@@ -375,6 +400,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [...props.nodes] }] }] } } };
     }
     const tolerations: k8s.Toleration[] = [...(props.tolerations ?? [])];
+    tolerations.forEach((t, i) => ValidationError.within(this, `tolerations[${i}]`, () => validateToleration(t)));
     let resources = quantities(renderResources(this.resources));
     const supplementalGroups = [...(security.supplementalGroups ?? [])];
     const podAnnotations: Record<string, string> = { [AnnotationKeys.CRITICALITY]: this.criticality };
@@ -540,11 +566,15 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
    * that do not reference this app through an EnvValue (which adds the rule by itself).
    */
   public allowFrom(peer: { namespace: string; podSelector?: Readonly<Record<string, string>> }, port?: number): void {
+    ValidationError.within(this, 'allowFrom.peer.namespace', () => validateDnsLabel(peer?.namespace));
+    if (peer.podSelector) ValidationError.within(this, 'allowFrom.peer.podSelector', () => validateLabels(peer.podSelector as Record<string, string>));
+    if (port !== undefined) ValidationError.within(this, 'allowFrom.port', () => validatePort(port, 'use a port of this app, or leave port out for all of them'));
     this.ingressPeers.push({ namespace: peer.namespace, podSelector: peer.podSelector, ports: port === undefined ? this.ports.map((p) => p.port) : [port] });
   }
 
   /** Lets this app's pods connect to `target` on `port`, and `target` accept them. */
   public connectTo(target: IServiceEndpoint, port: number): void {
+    ValidationError.within(this, 'connectTo.port', () => validatePort(port, 'use a port the target listens on, e.g. its servicePorts[0].port'));
     addPeer(this.egressPeers, { namespace: target.namespace, podSelector: target.podSelector, ports: [port] });
     if (target instanceof AppWorkload && target !== this) {
       addPeer(target.ingressPeers, { namespace: this.namespace, podSelector: this.podSelector, ports: [port] });
@@ -554,6 +584,25 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
   private resolveProbes(props: AppWorkloadProps, primary: string | undefined): Pick<k8s.Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
     const given = props.probes ?? {};
     const health = props.healthCheck;
+    const sources: [string, Probe | undefined][] = [['healthCheck', health], ['probes.startup', given.startup], ['probes.readiness', given.readiness], ['probes.liveness', given.liveness]];
+    for (const [prop, p] of sources) {
+      if (p === undefined) continue;
+      if (!(p instanceof Probe)) {
+        throw new ValidationError(this, { prop, value: p, rule: 'not a Probe', fix: 'use Probe.httpGet(...), Probe.tcpSocket(...) or Probe.exec([...])' });
+      }
+      ValidationError.within(this, prop, () => p._validate());
+    }
+    // Kubernetes accepts successThreshold 1 only for liveness and startup probes
+    for (const [role, p, prop] of [['startup', given.startup ?? health, given.startup ? 'probes.startup' : 'healthCheck'], ['liveness', given.liveness, 'probes.liveness']] as const) {
+      const n = p?.options.successThreshold;
+      if (n !== undefined && n !== 1) {
+        throw new ValidationError(this, {
+          prop: `${prop}.successThreshold`, value: n,
+          rule: `a ${role} probe passes on its first success: Kubernetes accepts successThreshold 1 only${prop === 'healthCheck' ? ' (the health check is also the startup probe)' : ''}`,
+          fix: prop === 'healthCheck' ? 'remove successThreshold, or set it on probes.readiness only' : 'remove successThreshold (1 is the default)',
+        });
+      }
+    }
     const tcp = primary ? Probe.tcpSocket() : undefined;
     const startup = given.startup ?? health ?? tcp;
     const readiness = given.readiness ?? health ?? tcp;

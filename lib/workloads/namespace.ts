@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { MANAGED_BY, LabelKeys } from '../core/labels';
-import { validateDnsLabel } from '../core/names';
+import { validateDnsLabel, validateLabels } from '../core/names';
+import { uniqueId } from '../core/tree';
 import { ClusterProfile } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
 import { quotaDemandOf } from '../core/quota';
@@ -65,7 +66,7 @@ export class Namespace extends Chart {
 
   constructor(scope: Construct, id: string, props: NamespaceProps = {}) {
     const name = ValidationError.within(`${scope.node.path}/${id}`, 'id', () => validateDnsLabel(id));
-    super(scope, id, { namespace: name, disableResourceNameHashes: true });
+    super(scope, uniqueId(scope, id), { namespace: name, disableResourceNameHashes: true });
     this.name = name;
     ClusterProfile.of(this);
     if (name === 'default' || name.startsWith('kube-')) {
@@ -76,6 +77,10 @@ export class Namespace extends Chart {
       throw new ValidationError(this, { prop: 'quotaHeadroom', value: props.quotaHeadroom, rule: 'must be a share from 0 to 10', fix: 'use e.g. 0.25 for 25% on top of the apps\' totals' });
     }
     const level = props.podSecurity ?? 'restricted';
+    if (!['restricted', 'baseline', 'privileged'].includes(level)) {
+      throw new ValidationError(this, { prop: 'podSecurity', value: props.podSecurity, rule: 'not a Pod Security Standard level', fix: 'use "restricted" (the default), "baseline" or "privileged"' });
+    }
+    ValidationError.within(this, 'labels', () => validateLabels(props.labels ?? {}));
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -166,6 +171,9 @@ export class Namespace extends Chart {
   }
 
   private parseQuota(q: NamespaceQuota) {
+    if (q.pods !== undefined && (!Number.isInteger(q.pods) || q.pods < 1)) {
+      throw new ValidationError(this, { prop: 'quota.pods', value: q.pods, rule: 'a pod quota is a whole number of at least 1', fix: 'count the pods the namespace runs (replicas, jobs, chart pods), or leave pods out' });
+    }
     return {
       cpu: ValidationError.within(this, 'quota.cpu', () => Cpu.parse(q.cpu)),
       memory: ValidationError.within(this, 'quota.memory', () => Memory.parse(q.memory)),

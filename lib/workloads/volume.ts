@@ -1,4 +1,5 @@
-import { invalid } from '../core/errors';
+import { ValidationError, invalid } from '../core/errors';
+import { validateDnsSubdomain, validateLabels } from '../core/names';
 
 /** Access mode of a persistent volume claim. */
 export enum AccessMode {
@@ -94,20 +95,26 @@ export class AppVolume {
   public static newClaim(options: NewClaimOptions): AppVolume {
     const cls = options.storageClass;
     const name = options.storageClassName ?? cls?.storageClassName;
-    if (name === undefined) {
-      invalid('storageClassName', undefined, 'a claim names its StorageClass', 'give storageClassName, or storageClass (e.g. longhorn.tier("nvme"))');
-    }
-    if (cls !== undefined && options.storageClassName !== undefined && options.storageClassName !== cls.storageClassName) {
-      invalid('storageClassName', options.storageClassName, `disagrees with storageClass, which is "${cls.storageClassName}"`, 'give only one of storageClassName and storageClass');
-    }
     const labels = cls?.claimLabels || options.labels ? { ...(cls?.claimLabels ?? {}), ...(options.labels ?? {}) } : undefined;
     const { storageClass: _class, ...rest } = options;
-    return new AppVolume({ kind: 'newClaim', options: { ...rest, storageClassName: name, labels } });
+    return new AppVolume({ kind: 'newClaim', options: { ...rest, storageClassName: name as string, labels } }, () => {
+      if (name === undefined) {
+        invalid('storageClassName', undefined, 'a claim names its StorageClass', 'give storageClassName, or storageClass (e.g. longhorn.tier("nvme"))');
+      }
+      if (cls !== undefined && options.storageClassName !== undefined && options.storageClassName !== cls.storageClassName) {
+        invalid('storageClassName', options.storageClassName, `disagrees with storageClass, which is "${cls.storageClassName}"`, 'give only one of storageClassName and storageClass');
+      }
+      checkAccessMode(options.accessMode);
+      if (labels) ValidationError.under('labels', () => validateLabels(labels));
+    });
   }
 
   /** A PersistentVolumeClaim that already exists in the namespace. */
   public static existingClaim(claimName: string, options: ExistingClaimOptions = {}): AppVolume {
-    return new AppVolume({ kind: 'existingClaim', claimName, accessMode: options.accessMode ?? AccessMode.READ_WRITE_MANY });
+    return new AppVolume({ kind: 'existingClaim', claimName, accessMode: options.accessMode ?? AccessMode.READ_WRITE_MANY }, () => {
+      ValidationError.under('claimName', () => validateDnsSubdomain(claimName));
+      checkAccessMode(options.accessMode);
+    });
   }
 
   /** Scratch space that lives as long as the pod. */
@@ -127,7 +134,20 @@ export class AppVolume {
     return new AppVolume({ kind: 'gitCheckout', options: { ...options } });
   }
 
-  private constructor(/** @internal */ public readonly _spec: VolumeSourceSpec) {}
+  private constructor(
+    /** @internal */ public readonly _spec: VolumeSourceSpec,
+    private readonly check: () => void = () => undefined,
+  ) {}
+
+  /**
+   * Checks what the factory received (a claim's StorageClass, labels and access mode, an
+   * existing claim's name). Throws a path-less ValidationError; the app that mounts the volume
+   * places it under `volumes.<name>.source`.
+   * @internal
+   */
+  public _validate(): void {
+    this.check();
+  }
 
   /** True when only one node can mount it at a time (RWO/RWOP claims). */
   public get singleAttach(): boolean {
@@ -145,4 +165,10 @@ export interface VolumeMount {
   readonly readOnly?: boolean;
   /** Mount only this sub-directory of the volume. @default - the whole volume */
   readonly subPath?: string;
+}
+
+function checkAccessMode(mode: AccessMode | undefined): void {
+  if (mode !== undefined && !Object.values(AccessMode).includes(mode)) {
+    invalid('accessMode', mode, 'not a PersistentVolumeClaim access mode', 'use AccessMode.READ_WRITE_ONCE, READ_WRITE_ONCE_POD, READ_WRITE_MANY or READ_ONLY_MANY');
+  }
 }

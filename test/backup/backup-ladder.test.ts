@@ -64,11 +64,19 @@ describe('BackupLadder', () => {
   });
 
   test.each([
-    [() => BackupRung.weekly({ day: 7 as Weekday }), 'day = 7: not a weekday. Fix: use Weekday.SUNDAY … Weekday.SATURDAY'],
-    [() => BackupRung.monthly({ day: 31 }), 'day = 31: a monthly backup day is 1-28 (days 29-31 do not exist in every month, so those months would have no backup). Fix: use a day from 1 to 28'],
-    [() => BackupRung.daily({ hour: 24 }), 'hour = 24: an hour is 0-23 (UTC). Fix: use e.g. 2 for 02:00 UTC'],
-  ])('rungs refuse bad input %#', (fn, message) => {
-    expect(errorOf(fn)).toBe(message);
+    [() => BackupRung.weekly({ day: 7 as Weekday }), '[test/velero/l] rungs[1].day = 7: not a weekday. Fix: use Weekday.SUNDAY … Weekday.SATURDAY'],
+    [() => BackupRung.monthly({ day: 31 }), '[test/velero/l] rungs[1].day = 31: a monthly backup day is 1-28 (days 29-31 do not exist in every month, so those months would have no backup). Fix: use a day from 1 to 28'],
+    [() => BackupRung.daily({ hour: 24 }), '[test/velero/l] rungs[1].hour = 24: an hour is 0-23 (UTC). Fix: use e.g. 2 for 02:00 UTC'],
+    [() => BackupRung.weekly({ name: 'Weekly_Offsite' }), '[test/velero/l] rungs[1].name = "Weekly_Offsite": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "weekly-offsite"?'],
+  ])('a rung\'s bad input %# is refused by the ladder, naming the rung', (rung, message) => {
+    const s = veleroSetup();
+    expect(errorOf(() => new BackupLadder(s.velero, 'l', { namespaces: ['kube-system'], rungs: [BackupRung.hourly(), rung()] }))).toBe(message);
+  });
+
+  test('a rung\'s TTL that the schedule refuses is reported as the rung\'s, at the ladder', () => {
+    const s = veleroSetup();
+    expect(errorOf(() => new BackupLadder(s.velero, 'l', { namespaces: ['kube-system'], rungs: [BackupRung.hourly(), BackupRung.daily({ ttl: Duration.hours(12) })] })))
+      .toBe('[test/velero/l] rungs[1].ttl = "12h0m0s": backups would expire before the next one is taken (the longest gap between runs of "10 2 * * *" is 1d). Fix: keep backups longer than the interval, e.g. ttl: Duration.hours(48)');
   });
 
   test.each([

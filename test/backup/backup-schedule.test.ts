@@ -145,14 +145,35 @@ describe('BackupSchedule', () => {
 
 describe('VolumePolicy', () => {
   test.each([
-    [() => VolumePolicy.skipNfs('NAS!'), 'server = "NAS!": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "nas"?'],
-    [() => VolumePolicy.skipNfs('nas', 'media'), 'path = "media": an NFS export path is absolute. Fix: write e.g. "/mnt/rust/media"'],
-    [() => VolumePolicy.skipStorageClasses(), 'names = []: name at least one StorageClass. Fix: e.g. VolumePolicy.skipStorageClasses("local-path")'],
-    [() => VolumePolicy.skipStorageClasses('Local_Path'), 'names = "Local_Path": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "local-path"?'],
-  ])('refuses bad input %#', (fn, message) => {
-    expect(errorOf(fn)).toBe(message);
+    [() => VolumePolicy.skipNfs('NAS!'), '[test/velero/s] skipVolumes[0].server = "NAS!": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "nas"?'],
+    [() => VolumePolicy.skipNfs('nas', 'media'), '[test/velero/s] skipVolumes[0].path = "media": an NFS export path is absolute. Fix: write e.g. "/mnt/rust/media"'],
+    [() => VolumePolicy.skipStorageClasses(), '[test/velero/s] skipVolumes[0].names = []: name at least one StorageClass. Fix: e.g. VolumePolicy.skipStorageClasses("local-path")'],
+    [() => VolumePolicy.skipStorageClasses('local-path', 'Local_Path'), '[test/velero/s] skipVolumes[0].names[1] = "Local_Path": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "local-path"?'],
+  ])('bad input %# is refused by the schedule that uses the policy, with its path', (policy, message) => {
+    const s = veleroSetup();
+    expect(errorOf(() => new BackupSchedule(s.velero, 's', { schedule: '0 2 * * *', ttl: Duration.days(2), namespaces: ['apps'], skipVolumes: [policy()] }))).toBe(message);
   });
   test('describes what it matches', () => {
     expect([VolumePolicy.skipNfs('192.168.10.100', '/mnt/rust/media').description, VolumePolicy.skipStorageClasses('a', 'b').description]).toEqual(['NFS 192.168.10.100:/mnt/rust/media', 'StorageClass a, b']);
+  });
+});
+
+describe('BackupSchedule refuses invalid label selectors and a second schedule of one id (issue 8)', () => {
+  const make = (id: string, labelSelector: any) => () => new BackupSchedule(veleroSetup().velero, id, { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'], labelSelector });
+  test.each([
+    [{ matchLabels: { 'back up': 'yes' } }, '[test/velero/s] labelSelector.matchLabels.back up = "back up": not a label key (an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "back-up"?'],
+    [{ matchExpressions: [{ key: 'backup', operator: 'Equals', values: ['yes'] }] }, '[test/velero/s] labelSelector.matchExpressions[0].operator = "Equals": not a label selector operator. Fix: use "In", "NotIn", "Exists" or "DoesNotExist"'],
+    [{ matchExpressions: [{ key: 'backup', operator: 'In', values: [] }] }, '[test/velero/s] labelSelector.matchExpressions[0].values = []: operator In needs at least one value. Fix: list the values, or use operator "Exists"'],
+    [{ matchExpressions: [{ key: 'backup', operator: 'Exists', values: ['yes'] }] }, '[test/velero/s] labelSelector.matchExpressions[0].values = ["yes"]: operator Exists takes no values. Fix: remove values, or use operator "In"'],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a b'] }] }, '[test/velero/s] labelSelector.matchExpressions[0].values[0] = "a b": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "a-b"?'],
+  ])('refuses label selector %j', (selector, message) => {
+    expect(errorOf(make('s', selector))).toBe(message);
+  });
+
+  test('a second schedule of one id', () => {
+    const s = veleroSetup();
+    new BackupSchedule(s.velero, 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'] });
+    expect(errorOf(() => new BackupSchedule(s.velero, 'daily', { schedule: '30 2 * * *', ttl: Duration.days(14), namespaces: ['apps'] }))).toBe(
+      '[test/velero/daily] id = "daily": test/velero already has a construct with this id (BackupSchedule), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
   });
 });

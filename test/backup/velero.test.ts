@@ -157,3 +157,22 @@ describe('Velero', () => {
       .toBe('[test/velero] schedules = 60: every minute of the hour already has a schedule. Fix: merge schedules: one Velero backup runs at a time anyway');
   });
 });
+
+describe('Velero refuses invalid tolerations and labels, and a second install of one id (issue 8)', () => {
+  test('node agent tolerations and monitoring labels as the API server checks them', () => {
+    expect(errorOf(() => new Velero(backupCluster(), 'velero', { nodeAgentTolerations: [{ operator: 'Exists', effect: 'NoRun' }] }))).toBe(
+      '[test/velero] nodeAgentTolerations[0].effect = "NoRun": not a taint effect. Fix: use "NoSchedule", "PreferNoSchedule" or "NoExecute" (TaintEffect.*), or leave effect out to match every effect');
+    expect(errorOf(() => new Velero(backupCluster(), 'velero', { monitoringLabels: { release: 'kube prometheus stack' } }))).toBe(
+      '[test/velero] monitoringLabels.release = "kube prometheus stack": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "kube-prometheus-stack"?');
+    expect(errorOf(() => new Velero(backupCluster(), 'velero', { prometheusNamespace: 'Monitoring' }))).toBe(
+      '[test/velero] prometheusNamespace = "Monitoring": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "monitoring"?');
+  });
+
+  test('a second Velero of one id, and a location id used twice', () => {
+    const s = veleroSetup();
+    expect(errorOf(() => new Velero(s.cluster, 'velero'))).toBe(
+      '[test/velero] id = "velero": test already has a construct with this id (Velero), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+    expect(errorOf(() => new BackupStorageLocation(s.velero, 'minio-local', { target: 'minio-local', credential: { name: 'minio-credentials' } }))).toBe(
+      '[test/velero/minio-local] id = "minio-local": test/velero already has a construct with this id (BackupStorageLocation), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

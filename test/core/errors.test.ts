@@ -180,3 +180,19 @@ describe('show', () => {
     expect(show(Infinity)).toBe('Infinity');
   });
 });
+
+describe('ValidationError.under', () => {
+  test('prefixes the prop of a path-less error and keeps it path-less', () => {
+    const e = validationErrorOf(() => ValidationError.under('labels', () => invalid('team', 'a b', 'not a label value', 'use "a-b"')));
+    expect([e.path, e.prop, e.message]).toEqual([undefined, 'labels.team', 'labels.team = "a b": not a label value. Fix: use "a-b"']);
+    expect(validationErrorOf(() => ValidationError.under('rungs', () => invalid('[1]', 7, 'r', 'f'))).prop).toBe('rungs[1]');
+    expect(validationErrorOf(() => ValidationError.under('port', () => invalid('', 0, 'r', 'f'))).prop).toBe('port');
+  });
+
+  test('leaves an error with a path, and other errors, as they are', () => {
+    const placed = new ValidationError('lab/apps/web', { prop: 'x', value: 1, rule: 'r', fix: 'f' });
+    expect(validationErrorOf(() => ValidationError.under('labels', () => { throw placed; }))).toBe(placed);
+    expect(() => ValidationError.under('labels', () => { throw new TypeError('boom'); })).toThrow(TypeError);
+    expect(ValidationError.under('labels', () => 42)).toBe(42);
+  });
+});

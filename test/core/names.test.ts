@@ -1,5 +1,7 @@
 import { ValidationError } from '../../lib/core/errors';
-import { suggestDnsLabel, validateDnsLabel, validateDnsSubdomain, validatePortName } from '../../lib/core/names';
+import {
+  suggestDnsLabel, validateConfigKey, validateDnsLabel, validateDnsSubdomain, validateLabelKey, validateLabelValue, validateLabels, validatePort, validatePortName, validateSubPath,
+} from '../../lib/core/names';
 import { expectValidationError, validationErrorOf } from './helpers';
 
 const LABEL_RULE = 'not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)';
@@ -177,5 +179,68 @@ describe('validatePortName', () => {
     const e = validationErrorOf(() => validatePortName('8080'));
     expect(e.rule).toBe(PORT_RULE);
     expect(() => validatePortName(/such as "(.*)"$/.exec(e.message)![1])).not.toThrow();
+  });
+});
+
+describe('label keys, label values and label maps', () => {
+  const KEY = 'not a label key (an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+  const VALUE = 'not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+
+  test('accepts qualified names and label values as Kubernetes does', () => {
+    for (const k of ['app', 'App_Name.v2', 'kubernetes.io/hostname', 'feature.node.kubernetes.io/pci-10de.present', `example.com/${'a'.repeat(63)}`]) expect(validateLabelKey(k)).toBe(k);
+    for (const v of ['', 'true', 'Tesla_T4', 'v1.2.3', 'a'.repeat(63)]) expect(validateLabelValue(v)).toBe(v);
+  });
+
+  test('refuses keys with a bad name, a bad prefix or two slashes, with a suggestion', () => {
+    expectValidationError(() => validateLabelKey('node type'), `"node type": ${KEY}. Fix: did you mean "node-type"?`);
+    expectValidationError(() => validateLabelKey('-gpu'), `"-gpu": ${KEY}. Fix: did you mean "gpu"?`);
+    expectValidationError(() => validateLabelKey('Example.COM/gpu'), `"Example.COM/gpu": ${KEY}. Fix: did you mean "example.com/gpu"?`);
+    expectValidationError(() => validateLabelKey('a/b/c'), `"a/b/c": ${KEY}. Fix: did you mean "a/b-c"?`);
+    expectValidationError(() => validateLabelKey('x'.repeat(64)), `"${'x'.repeat(64)}": ${KEY}. Fix: did you mean "${'x'.repeat(63)}"?`);
+    expectValidationError(() => validateLabelKey(''), `"": ${KEY}. Fix: did you mean "key"?`);
+  });
+
+  test('refuses values that are too long or have other characters', () => {
+    expectValidationError(() => validateLabelValue('Tesla T4'), `"Tesla T4": ${VALUE}. Fix: did you mean "Tesla-T4"?`);
+    expectValidationError(() => validateLabelValue('!!'), `"!!": ${VALUE}. Fix: use letters, digits, "-", "_" and "."`);
+    expectValidationError(() => validateLabelValue(5 as any), `5: ${VALUE}. Fix: did you mean "5"?`);
+  });
+
+  test('a label map names the key in the prop', () => {
+    expect(validateLabels({ a: 'b' })).toEqual({ a: 'b' });
+    expect(validationErrorOf(() => validateLabels({ ok: 'x', 'bad key': 'y' })).prop).toBe('bad key');
+    expectValidationError(() => validateLabels({ team: 'a b' }), `team = "a b": ${VALUE}. Fix: did you mean "a-b"?`);
+  });
+});
+
+describe('validateConfigKey', () => {
+  const RULE = 'not a ConfigMap or Secret key (at most 253 letters, digits, "-", "_" and ".", not starting with "..")';
+  test('accepts file names', () => {
+    for (const k of ['app.yaml', '.env', 'tls.crt', 'A_B-c.1']) expect(validateConfigKey(k)).toBe(k);
+  });
+  test('refuses paths, "..", spaces and the empty key', () => {
+    expectValidationError(() => validateConfigKey('conf/app.yaml'), `"conf/app.yaml": ${RULE}. Fix: did you mean "conf-app.yaml"? (a key is one file name, not a path)`);
+    expectValidationError(() => validateConfigKey('..data'), `"..data": ${RULE}. Fix: did you mean "data"?`);
+    expectValidationError(() => validateConfigKey('.'), `".": ${RULE}. Fix: did you mean "config"?`);
+    expectValidationError(() => validateConfigKey('db password'), `"db password": ${RULE}. Fix: did you mean "db-password"?`);
+    expectValidationError(() => validateConfigKey(''), `"": ${RULE}. Fix: did you mean "config"?`);
+  });
+});
+
+describe('validateSubPath and validatePort', () => {
+  const SUB = 'a subPath is a relative path inside the volume, without ".." (the API server refuses absolute paths and paths that climb out)';
+  test('sub-paths stay inside the volume', () => {
+    expect(validateSubPath('web/config')).toBe('web/config');
+    expect(validateSubPath('a..b')).toBe('a..b');
+    expectValidationError(() => validateSubPath('/web'), `"/web": ${SUB}. Fix: use "web"`);
+    expectValidationError(() => validateSubPath('web/../../etc'), `"web/../../etc": ${SUB}. Fix: use "web/etc"`);
+    expectValidationError(() => validateSubPath(''), `"": ${SUB}. Fix: leave subPath out to mount the whole volume`);
+  });
+  test('ports are whole numbers from 1 to 65535', () => {
+    expect([validatePort(1), validatePort(65535)]).toEqual([1, 65535]);
+    for (const p of [0, -1, 65536, 80.5, NaN]) {
+      expect(validationErrorOf(() => validatePort(p)).rule).toBe('a port must be a whole number from 1 to 65535');
+    }
+    expectValidationError(() => validatePort(0, 'use 443'), '0: a port must be a whole number from 1 to 65535. Fix: use 443');
   });
 });

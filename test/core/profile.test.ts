@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { Cluster } from '../../lib/cluster/cluster';
 import {
   ClusterNodeProps, ClusterProfile, ClusterProfileProps, Distro, GitOpsEngine, GpuVendor, IdentityProviderKind,
-  NodeRole, NodeTaint, TaintEffect, isIpv4, parseCidr, tolerationsFor,
+  NodeRole, NodeTaint, TaintEffect, isIpv4, parseCidr, tolerationsFor, validateToleration,
 } from '../../lib/core/profile';
-import { expectValidationError } from './helpers';
+import { expectValidationError, validationErrorOf } from './helpers';
 
 const WHERE = '[ClusterProfile(homelab)]';
 const LABEL_RULE = 'not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)';
@@ -547,5 +547,46 @@ describe('tolerationsFor', () => {
   test('taints the given tolerations already cover are skipped', () => {
     expect(tolerationsFor(p.nodes, [{ key: 'gpu', operator: 'Exists' }])).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoExecute' }]);
     expect(tolerationsFor(p.nodes, [{ operator: 'Exists' }])).toEqual([]);
+  });
+});
+
+describe('ClusterProfile refuses negative and invalid facts (issue 8)', () => {
+  const KEY_RULE = 'not a label key (an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+  const VALUE_RULE = 'not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+
+  test('a pod capacity below 1, a zero-capacity or relative disk, a GPU without memory, an unknown role', () => {
+    const POD_FIX = 'copy "pods" from the "Allocatable" figures of `kubectl describe node` (110 by default), or leave it out';
+    expectValidationError(withNode({ allocatable: { cpu: '4', memory: '8Gi', pods: -10 } }), `${WHERE} profile.nodes[0].allocatable.pods = -10: the pod capacity of a node is a whole number of at least 1. Fix: ${POD_FIX}`);
+    expectValidationError(withNode({ allocatable: { cpu: '4', memory: '8Gi', pods: 0 } }), `${WHERE} profile.nodes[0].allocatable.pods = 0: the pod capacity of a node is a whole number of at least 1. Fix: ${POD_FIX}`);
+    expectValidationError(withNode({ disks: [{ tier: 'nvme', capacity: '0Gi' }] }), `${WHERE} profile.nodes[0].disks[0].capacity = "0Gi": a disk of zero capacity holds no volume. Fix: give the usable capacity, e.g. "400Gi", or remove the disk`);
+    expectValidationError(withNode({ disks: [{ tier: 'nvme', capacity: '400Gi', path: 'var/lib/longhorn' }] }), `${WHERE} profile.nodes[0].disks[0].path = "var/lib/longhorn": a mount path on the node is absolute. Fix: use "/var/lib/longhorn", or leave path out`);
+    expectValidationError(withNode({ gpus: [{ vendor: GpuVendor.NVIDIA, model: 'Tesla T4', memory: '0' }] }), `${WHERE} profile.nodes[0].gpus[0].memory = "0": a GPU with zero memory fits no model. Fix: give the memory of one physical GPU, e.g. "16Gi" for a Tesla T4, or leave it out`);
+    expectValidationError(withNode({ role: 'master' as NodeRole }), `${WHERE} profile.nodes[0].role = "master": unknown node role. Fix: use NodeRole.CONTROL_PLANE or NodeRole.WORKER`);
+  });
+
+  test('node label and taint keys and values', () => {
+    expectValidationError(withNode({ labels: { 'example.com/gpu/model': 't4' } }), `${WHERE} profile.nodes[0].labels.example.com/gpu/model = "example.com/gpu/model": ${KEY_RULE}. Fix: did you mean "example.com/gpu-model"?`);
+    expectValidationError(withNode({ labels: { 'gpu.model': 'Tesla T4' } }), `${WHERE} profile.nodes[0].labels.gpu.model = "Tesla T4": ${VALUE_RULE}. Fix: did you mean "Tesla-T4"?`);
+    expectValidationError(withNode({ taints: [{ key: 'critical addons', effect: TaintEffect.NO_SCHEDULE }] }), `${WHERE} profile.nodes[0].taints[0].key = "critical addons": ${KEY_RULE}. Fix: did you mean "critical-addons"?`);
+    expectValidationError(withNode({ taints: [{ key: 'gpu', value: 'yes please', effect: TaintEffect.NO_SCHEDULE }] }), `${WHERE} profile.nodes[0].taints[0].value = "yes please": ${VALUE_RULE}. Fix: did you mean "yes-please"?`);
+  });
+
+  test('a gateway listener name that is not a DNS subdomain', () => {
+    expectValidationError(build({ gateway: { name: 'main', namespace: 'networking', sectionName: 'HTTPS' } }), `${WHERE} profile.gateway.sectionName = "HTTPS": ${SUBDOMAIN_RULE}. Fix: did you mean "https"?`);
+  });
+});
+
+describe('validateToleration', () => {
+  test('accepts what the API server accepts', () => {
+    for (const t of [{ operator: 'Exists' }, { key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'gpu', value: 'true' }, { key: 'a', operator: 'Equal', value: '', effect: 'NoExecute', tolerationSeconds: 30 }]) {
+      expect(validateToleration(t)).toBe(t);
+    }
+  });
+
+  test('refuses what it refuses, naming the field', () => {
+    expect(validationErrorOf(() => validateToleration({ key: 'gpu', operator: 'Exists', effect: 'NoRun' })).message)
+      .toBe('effect = "NoRun": not a taint effect. Fix: use "NoSchedule", "PreferNoSchedule" or "NoExecute" (TaintEffect.*), or leave effect out to match every effect');
+    expect(validationErrorOf(() => validateToleration({ key: 'gpu', value: 'a b' })).message).toBe('value = "a b": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "a-b"?');
+    expect(validationErrorOf(() => validateToleration({ key: 'a b', operator: 'Exists' })).prop).toBe('key');
   });
 });

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { appBoundaryOf, markAppBoundary } from '../../lib/core/tree';
+import { ValidationError } from '../../lib/core/errors';
+import { appBoundaryOf, markAppBoundary, uniqueId } from '../../lib/core/tree';
 
 describe('app boundaries', () => {
   test('a marked construct is its own app', () => {
@@ -36,5 +37,29 @@ describe('app boundaries', () => {
     const before = Object.keys(c);
     markAppBoundary(c, 'x');
     expect(Object.keys(c)).toEqual(before);
+  });
+});
+
+describe('uniqueId', () => {
+  test('passes a free id through, and refuses a taken one with the path the new construct would have had', () => {
+    const app = new App();
+    const parent = new Construct(app, 'cluster');
+    expect(uniqueId(parent, 'media')).toBe('media');
+    new Construct(parent, 'media');
+    let error: unknown;
+    try {
+      uniqueId(parent, 'media');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe(
+      '[cluster/media] id = "media": cluster already has a construct with this id (Construct), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+
+  test('at the root, the path is the id alone', () => {
+    const app = new App();
+    new Construct(app, 'lab');
+    expect(() => uniqueId(app, 'lab')).toThrow('[lab] id = "lab": the app already has a construct with this id (Construct)');
   });
 });

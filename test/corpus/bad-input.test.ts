@@ -47,7 +47,7 @@ describe('bad-input corpus: the table', () => {
       'ExternalService', 'NfsVolume', 'UpstreamChart', 'requireSecret', 'Longhorn', 'LonghornStorageTier', 'LonghornRecurringJob',
       'Velero', 'BackupStorageLocation', 'BackupSchedule', 'BackupLadder', 'VolumePolicy', 'Vault', 'VaultStorage', 'VaultTls',
       'OAuth2Proxy', 'AppRoute', 'RouteAuth', 'SplitHorizonDns', 'validateCookieSecret', 'NvidiaDevicePlugin', 'DcgmExporter',
-      'IntelGpuPlugin', 'NodeFeatureDiscovery', 'GpuQuota',
+      'IntelGpuPlugin', 'NodeFeatureDiscovery', 'GpuQuota', 'BackupRung', 'GatewaySource', 'Probe',
     ];
     expect(required.filter((r) => !covered.has(r))).toEqual([]);
     // probes are covered through the app's probes and healthCheck

@@ -1,11 +1,11 @@
 import { Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppRoute, AppSize, AppVolume, AppWorkload, AppWorkloadProps, BackupLadder, BackupRung, BackupSchedule, BackupStorageLocation, BackupTargetKind,
-  Cluster, ClusterProfileProps, DataLocality, DcgmExporter, Distro, EnvValue, ExternalService, GitOpsEngine, GpuQuota, GpuSharing, GpuVendor,
+  AccessMode, AppRoute, AppSize, AppVolume, AppWorkload, AppWorkloadProps, BackupLadder, BackupRung, BackupSchedule, BackupStorageLocation, BackupTargetKind,
+  Cluster, ClusterProfileProps, Criticality, DataLocality, DcgmExporter, Distro, EnvValue, ExternalService, GatewaySource, GitOpsEngine, GpuQuota, GpuSharing, GpuVendor,
   IntelGpuAllocationPolicy, IntelGpuPlugin, Longhorn, LonghornProps, LonghornRecurringJob, Namespace, NfsVolume, NodeFeatureDiscovery,
   NvidiaDevicePlugin, OAuth2Proxy, OAuth2ProxyProps, Probe, RecurringJobTask, RouteAuth, SplitHorizonDns, UpstreamChart, Velero,
-  VolumePolicy, WorkloadKind, requireSecret,
+  TaintEffect, VolumePolicy, Weekday, WorkloadKind, requireSecret,
 } from '../../lib';
 import { VaultLogLevel, VaultStorage, VaultTls } from '../../lib/security/vault';
 import { BACKUP_PROFILE, backupCluster, veleroSetup } from '../backup/fixtures';
@@ -969,7 +969,7 @@ export const CASES: readonly BadInput[] = [
   {
     construct: 'BackupLadder', description: 'a short TTL on an hourly rung (bad TTL)',
     build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.hourly({ ttl: Duration.minutes(30) })] }),
-    path: 'test/velero/critical/hourly', prop: 'ttl', fix: /Duration\.hours\(2\)/,
+    path: 'test/velero/critical', prop: 'rungs[0].ttl', fix: /Duration\.hours\(2\)/,
   },
   {
     construct: 'BackupLadder', description: 'an id too long for the schedule names',
@@ -1429,6 +1429,430 @@ export const CASES: readonly BadInput[] = [
       return ns.node.scope;
     },
     via: 'policy', path: 'lab/ai/ollama', ruleId: 'HK-GPU-04', fix: /keep the sum within the GPU/,
+  },
+
+  // --- inputs a static factory records and the consuming construct judges (issue 8 leftovers)
+  {
+    construct: 'BackupRung', description: 'a daily rung at hour 24',
+    build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.hourly(), BackupRung.daily({ hour: 24 })] }),
+    path: 'test/velero/critical', prop: 'rungs[1].hour', fix: /02:00 UTC/,
+  },
+  {
+    construct: 'BackupRung', description: 'a weekly rung on day 7',
+    build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.weekly({ day: 7 as Weekday })] }),
+    path: 'test/velero/critical', prop: 'rungs[0].day', fix: /Weekday\.SUNDAY/,
+  },
+  {
+    construct: 'BackupRung', description: 'a monthly rung on the 31st',
+    build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.monthly({ day: 31 })] }),
+    path: 'test/velero/critical', prop: 'rungs[0].day', fix: /from 1 to 28/,
+  },
+  {
+    construct: 'BackupRung', description: 'a rung name that is not a DNS label',
+    build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.monthly({ name: 'Monthly_Offsite' })] }),
+    path: 'test/velero/critical', prop: 'rungs[0].name', fix: /did you mean "monthly-offsite"\?/,
+  },
+  {
+    construct: 'RouteAuth', description: 'an app-native reason shorter than 10 characters',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('login') }); },
+    path: 'lab/monitoring/route', prop: 'auth.reason', fix: /say how users are authenticated/,
+  },
+  {
+    construct: 'RouteAuth', description: 'a public reason spanning two lines',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.public('status page\nfor everyone') }); },
+    path: 'lab/monitoring/route', prop: 'auth.reason', fix: /say how users are authenticated/,
+  },
+  {
+    construct: 'GatewaySource', description: 'a CIDR without a prefix length',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), gatewaySource: GatewaySource.cidr('192.168.10.0') }); },
+    path: 'lab/monitoring/route', prop: 'gatewaySource.cidr', fix: /"192\.168\.10\.0\/24"/,
+  },
+  {
+    construct: 'GatewaySource', description: 'a gateway namespace with upper-case letters',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), gatewaySource: GatewaySource.namespace('Traefik') }); },
+    path: 'lab/monitoring/route', prop: 'gatewaySource.namespace', fix: /did you mean "traefik"\?/,
+  },
+  {
+    construct: 'GatewaySource', description: 'a gateway pod selector with an invalid label key',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), gatewaySource: GatewaySource.namespace('traefik', { 'app name': 'traefik' }) }); },
+    path: 'lab/monitoring/route', prop: 'gatewaySource.podSelector.app name', fix: /did you mean "app-name"\?/,
+  },
+  {
+    construct: 'AppRoute', description: 'an IP address as hostname',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), hostname: '192.168.10.224' }); },
+    path: 'lab/monitoring/route', prop: 'hostname', fix: /SplitHorizonDns answers it in-cluster/,
+  },
+  {
+    construct: 'AppRoute', description: 'a path prefix with "/../" (refused by the HTTPRoute validation)',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), pathPrefix: '/prometheus/../admin' }); },
+    path: 'lab/monitoring/route', prop: 'pathPrefix', fix: /percent-encoding other characters/,
+  },
+  {
+    construct: 'AppRoute', description: 'backend pods on port 0',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), backendPods: { selector: { app: 'prometheus' }, port: 0 } }); },
+    path: 'lab/monitoring/route', prop: 'backendPods.port', fix: /container port the pods listen on/,
+  },
+  {
+    construct: 'AppRoute', description: 'a backend pod selector with an invalid label value',
+    build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), backendPods: { selector: { app: 'prometheus server' }, port: 9090 } }); },
+    path: 'lab/monitoring/route', prop: 'backendPods.selector.app', fix: /did you mean "prometheus-server"\?/,
+  },
+  {
+    construct: 'AppVolume', description: 'a claim without a StorageClass',
+    build: () => app(apps(), 'db', { volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi' }) } } }),
+    path: 'test/apps/db', prop: 'volumes.data.source.storageClassName', fix: /longhorn\.tier\("nvme"\)/,
+  },
+  {
+    construct: 'AppVolume', description: 'a StorageClass name disagreeing with the class object (conflicting options)',
+    build: () => app(apps(), 'db', { volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'slow', storageClass: { storageClassName: 'fast' } }) } } }),
+    path: 'test/apps/db', prop: 'volumes.data.source.storageClassName', fix: /only one of storageClassName and storageClass/,
+  },
+  {
+    construct: 'AppVolume', description: 'a claim label value with a space',
+    build: () => app(apps(), 'db', { volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'local-path', labels: { team: 'data team' } }) } } }),
+    path: 'test/apps/db', prop: 'volumes.data.source.labels.team', fix: /did you mean "data-team"\?/,
+  },
+  {
+    construct: 'AppVolume', description: 'an existing claim whose name is not a DNS subdomain',
+    build: () => app(apps(), 'web', { volumes: { media: { mountPath: '/media', source: AppVolume.existingClaim('Media_Library') } } }),
+    path: 'test/apps/web', prop: 'volumes.media.source.claimName', fix: /did you mean "media-library"\?/,
+  },
+  {
+    construct: 'AppVolume', description: 'an access mode Kubernetes does not have',
+    build: () => app(apps(), 'db', { volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '10Gi', storageClassName: 'local-path', accessMode: 'ReadWriteAll' as AccessMode }) } } }),
+    path: 'test/apps/db', prop: 'volumes.data.source.accessMode', fix: /AccessMode\.READ_WRITE_ONCE/,
+  },
+  {
+    construct: 'VolumePolicy', description: 'an NFS server that is not a host name (through a schedule)',
+    build: () => new BackupSchedule(velero(), 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'], skipVolumes: [VolumePolicy.skipNfs('NAS 1', '/mnt/media')] }),
+    path: 'test/velero/daily', prop: 'skipVolumes[0].server', fix: /did you mean "nas-1"\?/,
+  },
+  {
+    construct: 'VolumePolicy', description: 'a relative NFS export path (through a ladder)',
+    build: () => new BackupLadder(velero(), 'critical', { namespaces: ['apps'], rungs: [BackupRung.daily()], skipVolumes: [VolumePolicy.skipStorageClasses('local-path'), VolumePolicy.skipNfs('192.168.10.100', 'mnt/media')] }),
+    path: 'test/velero/critical', prop: 'skipVolumes[1].path', fix: /"\/mnt\/rust\/media"/,
+  },
+  {
+    construct: 'VolumePolicy', description: 'no StorageClass to skip',
+    build: () => new BackupSchedule(velero(), 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'], skipVolumes: [VolumePolicy.skipStorageClasses()] }),
+    path: 'test/velero/daily', prop: 'skipVolumes[0].names', fix: /skipStorageClasses\("local-path"\)/,
+  },
+  {
+    construct: 'EnvValue', description: 'a Secret name with upper-case letters',
+    build: () => app(apps(), 'web', { env: { DB_PASSWORD: EnvValue.fromSecret('DB_Credentials', 'password') } }),
+    path: 'test/apps/web', prop: 'env.DB_PASSWORD.name', fix: /did you mean "db-credentials"\?/,
+  },
+  {
+    construct: 'EnvValue', description: 'a Secret key with a space',
+    build: () => app(apps(), 'web', { env: { DB_PASSWORD: EnvValue.fromSecret('db-credentials', 'db password') } }),
+    path: 'test/apps/web', prop: 'env.DB_PASSWORD.key', fix: /did you mean "db-password"\?/,
+  },
+  {
+    construct: 'EnvValue', description: 'a ConfigMap key that is a path',
+    build: () => app(apps(), 'web', { env: { SETTINGS: EnvValue.fromConfigMap('web-settings', 'conf/app.yaml') } }),
+    path: 'test/apps/web', prop: 'env.SETTINGS.key', fix: /"conf-app\.yaml"/,
+  },
+  {
+    construct: 'EnvValue', description: 'a pod field the API server does not offer to env',
+    build: () => app(apps(), 'web', { env: { POD_PHASE: EnvValue.fromField('status.phase') } }),
+    path: 'test/apps/web', prop: 'env.POD_PHASE.fieldPath', fix: /"status\.podIP"/,
+  },
+  {
+    construct: 'EnvValue', description: 'all pod labels in one variable (volume-only field)',
+    build: () => app(apps(), 'web', { env: { LABELS: EnvValue.fromField('metadata.labels') } }),
+    path: 'test/apps/web', prop: 'env.LABELS.fieldPath', fix: /metadata\.labels\['app\.kubernetes\.io\/name'\]/,
+  },
+  {
+    construct: 'EnvValue', description: 'a service URL scheme written with "://"',
+    build: () => { const ns = apps(); const redis = app(ns, 'redis', { ports: [{ name: 'redis', port: 6379 }] }); return app(ns, 'web', { env: { REDIS_URL: EnvValue.serviceUrl(redis, { scheme: 'redis://' }) } }); },
+    path: 'test/apps/web', prop: 'env.REDIS_URL.scheme', fix: /without ":\/\/"/,
+  },
+  {
+    construct: 'EnvValue', description: 'a service URL path without its leading slash',
+    build: () => { const ns = apps(); const api = app(ns, 'api'); return app(ns, 'web', { env: { API_URL: EnvValue.serviceUrl(api, { path: 'v1' }) } }); },
+    path: 'test/apps/web', prop: 'env.API_URL.path', fix: /"\/v1"/,
+  },
+  {
+    construct: 'EnvValue', description: 'a Secret name that is not a DNS subdomain in a Vault env',
+    build: () => newVault(vaultNamespace(), { env: { VAULT_TOKEN: EnvValue.fromSecret('vault token', 'token') } }),
+    path: 'lab/vault/vault', prop: 'env.VAULT_TOKEN.name', fix: /did you mean "vault-token"\?/,
+  },
+  {
+    construct: 'Probe', description: 'an HTTP health check path without its leading slash',
+    build: () => app(apps(), 'web', { healthCheck: Probe.httpGet('healthz') }),
+    path: 'test/apps/web', prop: 'healthCheck.path', fix: /"\/healthz"/,
+  },
+  {
+    construct: 'Probe', description: 'an exec probe without a command',
+    build: () => app(apps(), 'worker', { ports: undefined, healthCheck: Probe.exec([]) }),
+    path: 'test/apps/worker', prop: 'healthCheck.command', fix: /pg_isready/,
+  },
+  {
+    construct: 'Probe', description: 'a probe on port 0',
+    build: () => app(apps(), 'web', { probes: { liveness: Probe.tcpSocket({ port: 0 }) } }),
+    path: 'test/apps/web', prop: 'probes.liveness.port', fix: /a port the app declares/,
+  },
+  {
+    construct: 'Probe', description: 'a period of zero seconds',
+    build: () => app(apps(), 'web', { healthCheck: Probe.httpGet('/healthz', { periodSeconds: 0 }) }),
+    path: 'test/apps/web', prop: 'healthCheck.periodSeconds', fix: /use e\.g\. 10/,
+  },
+  {
+    construct: 'Probe', description: 'a negative timeout',
+    build: () => app(apps(), 'web', { probes: { readiness: Probe.httpGet('/ready', { timeoutSeconds: -1 }) } }),
+    path: 'test/apps/web', prop: 'probes.readiness.timeoutSeconds', fix: /use e\.g\. 3/,
+  },
+  {
+    construct: 'Probe', description: 'a failure threshold of zero',
+    build: () => app(apps(), 'web', { probes: { startup: Probe.tcpSocket({ failureThreshold: 0 }) } }),
+    path: 'test/apps/web', prop: 'probes.startup.failureThreshold', fix: /use e\.g\. 3/,
+  },
+  {
+    construct: 'Probe', description: 'a negative initial delay',
+    build: () => app(apps(), 'web', { healthCheck: Probe.httpGet('/healthz'), probes: { liveness: Probe.tcpSocket({ initialDelaySeconds: -5 }) } }),
+    path: 'test/apps/web', prop: 'probes.liveness.initialDelaySeconds', fix: /startup probe/,
+  },
+  {
+    construct: 'Probe', description: 'a liveness success threshold of 2',
+    build: () => app(apps(), 'web', { healthCheck: Probe.httpGet('/healthz'), probes: { liveness: Probe.tcpSocket({ successThreshold: 2 }) } }),
+    path: 'test/apps/web', prop: 'probes.liveness.successThreshold', fix: /1 is the default/,
+  },
+  {
+    construct: 'Probe', description: 'a health check (also the startup probe) with a success threshold of 3',
+    build: () => app(apps(), 'web', { healthCheck: Probe.httpGet('/healthz', { successThreshold: 3 }) }),
+    path: 'test/apps/web', prop: 'healthCheck.successThreshold', fix: /probes\.readiness only/,
+  },
+
+  // --- accepted before, refused by the API server (issue 8 leftovers)
+  {
+    construct: 'AppWorkload', description: 'a negative user id',
+    build: () => app(apps(), 'web', { security: { runAsUser: -1 } }),
+    path: 'test/apps/web', prop: 'security.runAsUser', fix: /10001/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a fractional group id',
+    build: () => app(apps(), 'web', { security: { runAsGroup: 1000.5 } }),
+    path: 'test/apps/web', prop: 'security.runAsGroup', fix: /10001/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a negative fsGroup',
+    build: () => app(apps(), 'web', { security: { fsGroup: -1000 } }),
+    path: 'test/apps/web', prop: 'security.fsGroup', fix: /10001/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a negative supplemental group',
+    build: () => app(apps(), 'web', { security: { supplementalGroups: [44, -1] } }),
+    path: 'test/apps/web', prop: 'security.supplementalGroups[1]', fix: /10001/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a node selector key with a space',
+    build: () => app(apps(), 'web', { nodeSelector: { 'node type': 'compute' } }),
+    path: 'test/apps/web', prop: 'nodeSelector.node type', fix: /did you mean "node-type"\?/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a node selector value longer than 63 characters',
+    build: () => app(apps(), 'web', { nodeSelector: { 'node-type': 'c'.repeat(64) } }),
+    path: 'test/apps/web', prop: 'nodeSelector.node-type', fix: new RegExp(`did you mean "${'c'.repeat(63)}"\\?`),
+  },
+  {
+    construct: 'AppWorkload', description: 'a component name with a slash',
+    build: () => app(apps(), 'web', { component: 'frontend/web' }),
+    path: 'test/apps/web', prop: 'component', fix: /did you mean "frontend-web"\?/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a part-of name with spaces',
+    build: () => app(apps(), 'web', { partOf: 'media stack' }),
+    path: 'test/apps/web', prop: 'partOf', fix: /did you mean "media-stack"\?/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a config file name with a directory',
+    build: () => app(apps(), 'web', { config: { app: { mountPath: '/config', files: { 'conf.d/app.yaml': 'a: 1' } } } }),
+    path: 'test/apps/web', prop: 'config.app.files.conf.d/app.yaml', fix: /one file name, not a path/,
+  },
+  {
+    construct: 'AppWorkload', description: 'an absolute subPath',
+    build: () => app(apps(), 'web', { volumes: { data: { mountPath: '/data', subPath: '/web', source: AppVolume.emptyDir() } } }),
+    path: 'test/apps/web', prop: 'volumes.data.subPath', fix: /use "web"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a subPath climbing out of the volume',
+    build: () => app(apps(), 'web', { volumes: { data: { mountPath: '/data', subPath: 'web/../../etc', source: AppVolume.emptyDir() } } }),
+    path: 'test/apps/web', prop: 'volumes.data.subPath', fix: /use "web\/etc"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a toleration effect that does not exist',
+    build: () => app(apps(), 'web', { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoScheduling' }] }),
+    path: 'test/apps/web', prop: 'tolerations[0].effect', fix: /"NoSchedule", "PreferNoSchedule" or "NoExecute"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a toleration with operator Exists and a value (conflicting options)',
+    build: () => app(apps(), 'web', { tolerations: [{ key: 'gpu', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] }),
+    path: 'test/apps/web', prop: 'tolerations[0].value', fix: /remove value/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a toleration without a key for operator Equal',
+    build: () => app(apps(), 'web', { tolerations: [{ operator: 'Equal', value: 'true' }] }),
+    path: 'test/apps/web', prop: 'tolerations[0].key', fix: /operator: "Exists"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'tolerationSeconds on a NoSchedule toleration',
+    build: () => app(apps(), 'web', { tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 300 }] }),
+    path: 'test/apps/web', prop: 'tolerations[0].tolerationSeconds', fix: /effect: "NoExecute"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'a port of 0',
+    build: () => app(apps(), 'web', { ports: [{ name: 'http', port: 0 }] }),
+    path: 'test/apps/web', prop: 'ports[0].port', fix: /the port the app listens on/,
+  },
+  {
+    construct: 'AppWorkload', description: 'an SCTP port (a protocol the pattern does not offer)',
+    build: () => app(apps(), 'web', { ports: [{ name: 'http', port: 8080, protocol: 'SCTP' as 'TCP' }] }),
+    path: 'test/apps/web', prop: 'ports[0].protocol', fix: /"TCP" \(the default\) or "UDP"/,
+  },
+  {
+    construct: 'AppWorkload', description: 'allowFrom on port 0',
+    build: () => app(apps(), 'web').allowFrom({ namespace: 'monitoring' }, 0),
+    path: 'test/apps/web', prop: 'allowFrom.port', fix: /leave port out/,
+  },
+  {
+    construct: 'AppWorkload', description: 'allowFrom a namespace with upper-case letters',
+    build: () => app(apps(), 'web').allowFrom({ namespace: 'Monitoring' }),
+    path: 'test/apps/web', prop: 'allowFrom.peer.namespace', fix: /did you mean "monitoring"\?/,
+  },
+  {
+    construct: 'AppWorkload', description: 'connectTo on a port above 65535',
+    build: () => { const ns = apps(); const db = app(ns, 'db', { ports: [{ name: 'pg', port: 5432 }] }); return app(ns, 'web').connectTo(db, 65536); },
+    path: 'test/apps/web', prop: 'connectTo.port', fix: /servicePorts\[0\]\.port/,
+  },
+  {
+    construct: 'AppWorkload', description: 'an unknown criticality',
+    build: () => app(apps(), 'web', { criticality: 'urgent' as Criticality }),
+    path: 'test/apps/web', prop: 'criticality', fix: /Criticality\.CRITICAL/,
+  },
+  {
+    construct: 'AppWorkload', description: 'an unknown workload kind',
+    build: () => app(apps(), 'web', { kind: 'DaemonSet' as WorkloadKind }),
+    path: 'test/apps/web', prop: 'kind', fix: /WorkloadKind\.STATEFUL_SET/,
+  },
+  {
+    construct: 'Namespace', description: 'a namespace label value with a space',
+    build: () => new Namespace(testCluster(), 'apps', { labels: { team: 'media team' } }),
+    path: 'test/apps', prop: 'labels.team', fix: /did you mean "media-team"\?/,
+  },
+  {
+    construct: 'Namespace', description: 'a negative pod quota',
+    build: () => new Namespace(testCluster(), 'apps', { quota: { cpu: '2', memory: '4Gi', memoryLimit: '8Gi', pods: -1 } }),
+    path: 'test/apps', prop: 'quota.pods', fix: /count the pods/,
+  },
+  {
+    construct: 'Namespace', description: 'an unknown Pod Security level',
+    build: () => new Namespace(testCluster(), 'apps', { podSecurity: 'strict' as 'restricted' }),
+    path: 'test/apps', prop: 'podSecurity', fix: /"restricted" \(the default\)/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a negative pod capacity',
+    build: () => profile({ nodes: nodes(1, { allocatable: { cpu: '4', memory: '8Gi', pods: -10 } }) }),
+    path: 'test', prop: 'profile.nodes[1].allocatable.pods', fix: /110 by default/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a disk of zero capacity',
+    build: () => profile({ nodes: nodes(1, { disks: [{ tier: 'nvme', capacity: '0Gi' }] }) }),
+    path: 'test', prop: 'profile.nodes[1].disks[0].capacity', fix: /"400Gi"/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a relative disk mount path',
+    build: () => profile({ nodes: nodes(1, { disks: [{ tier: 'nvme', capacity: '400Gi', path: 'var/lib/longhorn' }] }) }),
+    path: 'test', prop: 'profile.nodes[1].disks[0].path', fix: /"\/var\/lib\/longhorn"/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a GPU with zero memory',
+    build: () => profile({ nodes: nodes(1, { gpus: [{ vendor: GpuVendor.NVIDIA, model: 'Tesla T4', memory: '0' }] }) }),
+    path: 'test', prop: 'profile.nodes[1].gpus[0].memory', fix: /"16Gi"/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a node label key with two slashes',
+    build: () => profile({ nodes: nodes(1, { labels: { 'example.com/gpu/model': 't4' } }) }),
+    path: 'test', prop: 'profile.nodes[1].labels.example.com/gpu/model', fix: /did you mean "example\.com\/gpu-model"\?/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a taint key with a space',
+    build: () => profile({ nodes: nodes(0, { taints: [{ key: 'critical addons', effect: TaintEffect.NO_SCHEDULE }] }) }),
+    path: 'test', prop: 'profile.nodes[0].taints[0].key', fix: /did you mean "critical-addons"\?/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'an unknown node role',
+    build: () => profile({ nodes: nodes(1, { role: 'master' }) }),
+    path: 'test', prop: 'profile.nodes[1].role', fix: /NodeRole\.CONTROL_PLANE/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a gateway listener name with upper-case letters',
+    build: () => profile({ gateway: { name: 'main', namespace: 'networking', sectionName: 'HTTPS' } }),
+    path: 'test', prop: 'profile.gateway.sectionName', fix: /did you mean "https"\?/,
+  },
+  {
+    construct: 'BackupSchedule', description: 'a label selector operator that does not exist',
+    build: () => new BackupSchedule(velero(), 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'], labelSelector: { matchExpressions: [{ key: 'backup', operator: 'Equals' as 'In', values: ['yes'] }] } }),
+    path: 'test/velero/daily', prop: 'labelSelector.matchExpressions[0].operator', fix: /"DoesNotExist"/,
+  },
+  {
+    construct: 'BackupSchedule', description: 'a label selector key with a space',
+    build: () => new BackupSchedule(velero(), 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'], labelSelector: { matchLabels: { 'back up': 'yes' } } }),
+    path: 'test/velero/daily', prop: 'labelSelector.matchLabels.back up', fix: /did you mean "back-up"\?/,
+  },
+  {
+    construct: 'Velero', description: 'a node agent toleration with an unknown effect',
+    build: () => new Velero(backupCluster(), 'velero', { nodeAgentTolerations: [{ operator: 'Exists', effect: 'NoRun' }] }),
+    path: 'test/velero', prop: 'nodeAgentTolerations[0].effect', fix: /"NoExecute"/,
+  },
+  {
+    construct: 'Velero', description: 'a monitoring label value with a space',
+    build: () => new Velero(backupCluster(), 'velero', { monitoringLabels: { release: 'kube prometheus stack' } }),
+    path: 'test/velero', prop: 'monitoringLabels.release', fix: /did you mean "kube-prometheus-stack"\?/,
+  },
+
+  // --- two constructs with one id in one scope (issue 8 leftovers)
+  {
+    construct: 'AppWorkload', description: 'two apps of one name in a namespace (duplicate names)',
+    build: () => { const ns = apps(); app(ns, 'web'); return app(ns, 'web'); },
+    path: 'test/apps/web', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'Namespace', description: 'a namespace created twice (duplicate names)',
+    build: () => { const c = testCluster(); new Namespace(c, 'apps'); return new Namespace(c, 'apps'); },
+    path: 'test/apps', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'AppRoute', description: 'two routes of one id (duplicate names)',
+    build: () => {
+      const { ns, prometheus } = monitoring();
+      new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth') });
+      return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth') });
+    },
+    path: 'lab/monitoring/route', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'BackupSchedule', description: 'two schedules of one id (duplicate names)',
+    build: () => {
+      const v = velero();
+      new BackupSchedule(v, 'daily', { schedule: '0 2 * * *', ttl: Duration.days(14), namespaces: ['apps'] });
+      return new BackupSchedule(v, 'daily', { schedule: '30 2 * * *', ttl: Duration.days(14), namespaces: ['media'] });
+    },
+    path: 'test/velero/daily', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'BackupStorageLocation', description: 'a location id used twice in one install (duplicate names)',
+    build: () => new BackupStorageLocation(velero(), 'minio-local', { target: 'minio-local', credential: { name: 'minio-credentials' } }),
+    path: 'test/velero/minio-local', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'Velero', description: 'a second Velero of the same id (duplicate names)',
+    build: () => { const c = backupCluster(); new Velero(c, 'velero'); return new Velero(c, 'velero'); },
+    path: 'test/velero', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'SplitHorizonDns', description: 'created twice with its default id (duplicate names)',
+    build: () => { const c = labCluster(false); new SplitHorizonDns(c); return new SplitHorizonDns(c); },
+    path: 'lab/split-horizon-dns', prop: 'id', fix: /choose another id/,
   },
 
   // --- whole-cluster capacity

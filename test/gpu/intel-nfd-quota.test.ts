@@ -164,6 +164,8 @@ describe('GpuQuota', () => {
     expect(errorOf(q({ 'limits.nvidia.com/gpu': 1 })))
       .toBe('[lab/ai/gpu] hard.limits.nvidia.com/gpu = "limits.nvidia.com/gpu": give the resource name without a prefix; the quota writes requests.<resource>, the only prefix enforced for extended resources. Fix: use "nvidia.com/gpu"');
     expect(errorOf(q({ gpu: 1 }))).toBe('[lab/ai/gpu] hard.gpu = "gpu": not an extended resource name (domain/name). Fix: use e.g. "nvidia.com/gpu" or "gpu.intel.com/i915"');
+    // found by the property suite's type-confusion inputs: a TypeError before
+    expect(errorOf(q(null as any))).toBe('[lab/ai/gpu] hard = null: GPU counts by resource name. Fix: e.g. hard: { "nvidia.com/gpu": 2 }, or leave hard out to derive it');
     expect(errorOf(q({ 'nvidia.com/gpu': -1 })))
       .toBe('[lab/ai/gpu] hard.nvidia.com/gpu = -1: a GPU count is a whole number of at least 0. Fix: use 0 to forbid the resource, or the number of slices the namespace may hold');
   });

@@ -185,6 +185,18 @@ describe('NvidiaDevicePlugin: refused configs', () => {
       .toMatch(/^\[lab\/nvidia-gpu\/nvidia-device-plugin\] configs\.shared\.timeSlicing\.resources\[0\]\.replicas = 2\.5: time-slicing needs a whole number/);
   });
 
+  test('configs, resources and names given as something else are refused, not read', () => {
+    // found by the property suite's type-confusion inputs (JavaScript callers, `as any`): these were TypeErrors
+    expect(errorOf(() => plugin({ configs: { shared: null as any } })))
+      .toBe(`${P} configs.shared = null: a config is an object. Fix: use {} for whole GPUs, or { timeSlicing: { resources: [{ replicas: 4 }] } }`);
+    expect(errorOf(() => plugin({ configs: { shared: { nodes: 'gpu1' as any } } })))
+      .toBe(`${P} configs.shared.nodes = "gpu1": a list of node names. Fix: write nodes: ["k3s3"]`);
+    expect(errorOf(() => plugin({ configs: { shared: { timeSlicing: { resources: [null as any] } } } })))
+      .toBe(`${P} configs.shared.timeSlicing.resources[0] = null: a shared resource is an object. Fix: e.g. { name: "nvidia.com/gpu", replicas: 4 }`);
+    expect(errorOf(() => plugin({ configs: { shared: { timeSlicing: { resources: [{ replicas: 2, rename: 5 as any }] } } } })))
+      .toBe(`${P} configs.shared.timeSlicing.resources[0].rename = 5: a resource name is a string. Fix: use e.g. "nvidia.com/gpu.shared"`);
+  });
+
   test('MPS together with time-slicing, and MPS alone', () => {
     expect(errorOf(() => plugin({ configs: { shared: { timeSlicing: { resources: [{ replicas: 4 }] }, mps: { resources: [{ replicas: 2 }] } } } })))
       .toBe(`${P} configs.shared.mps = "mps and timeSlicing": MPS and time-slicing exclude each other in one config (the device plugin refuses the config). Fix: keep timeSlicing and remove mps, or put them in two configs for different nodes`);

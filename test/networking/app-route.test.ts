@@ -20,10 +20,16 @@ describe('RouteAuth', () => {
     expect([RouteAuth.authProxy().kind, RouteAuth.authProxy().annotationValue]).toEqual([RouteAuthKind.AUTH_PROXY, undefined]);
   });
 
-  test('a reason is one line of at least 10 characters', () => {
+  test('a reason is one line of at least 10 characters: the factory records it, the route that uses it refuses it with its path', () => {
     const fix = 'Fix: say how users are authenticated (or why the route is public), e.g. "Grafana login, admin from Secret grafana-admin-credentials"';
-    expect(errorOf(() => RouteAuth.appNative('login'))).toBe(`auth.reason = "login": an auth declaration needs a one-line reason of at least 10 characters. ${fix}`);
-    expect(errorOf(() => RouteAuth.public('open\nto all visitors'))).toBe(`auth.reason = "open\\nto all visitors": an auth declaration needs a one-line reason of at least 10 characters. ${fix}`);
+    const short = RouteAuth.appNative('login');
+    expect([short.kind, short.reason]).toEqual([RouteAuthKind.APP_NATIVE, 'login']);
+    const ns = new Namespace(labCluster(false), 'monitoring');
+    const grafana = app(ns);
+    expect(errorOf(() => new AppRoute(ns, 'short', { backend: grafana, auth: short })))
+      .toBe(`[lab/monitoring/short] auth.reason = "login": an auth declaration needs a one-line reason of at least 10 characters. ${fix}`);
+    expect(errorOf(() => new AppRoute(ns, 'lines', { backend: grafana, auth: RouteAuth.public('open\nto all visitors') })))
+      .toBe(`[lab/monitoring/lines] auth.reason = "open\\nto all visitors": an auth declaration needs a one-line reason of at least 10 characters. ${fix}`);
   });
 });
 
@@ -33,9 +39,15 @@ describe('GatewaySource', () => {
       .toEqual(['any source', 'pods in namespace traefik', 'pods in namespace gw labelled app=envoy', 'addresses in 10.0.0.0/8']);
   });
 
-  test('refuses a bad namespace or CIDR', () => {
-    expect(errorOf(() => GatewaySource.cidr('10.0.0.0'))).toBe('gatewaySource = "10.0.0.0": not an IPv4 CIDR. Fix: write it like "192.168.10.0/24"');
-    expect(errorOf(() => GatewaySource.namespace('Traefik'))).toMatch(/^"Traefik": not a DNS-1123 label/);
+  test('a bad namespace, pod label or CIDR is refused by the route that uses it, with its path', () => {
+    const ns = new Namespace(labCluster(false), 'monitoring');
+    const grafana = app(ns);
+    const route = (id: string, gatewaySource: GatewaySource) => () => new AppRoute(ns, id, { backend: grafana, auth: NATIVE, gatewaySource });
+    expect(errorOf(route('a', GatewaySource.cidr('10.0.0.0')))).toBe('[lab/monitoring/a] gatewaySource.cidr = "10.0.0.0": not an IPv4 CIDR. Fix: write it like "192.168.10.0/24"');
+    expect(errorOf(route('b', GatewaySource.namespace('Traefik'))))
+      .toBe('[lab/monitoring/b] gatewaySource.namespace = "Traefik": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "traefik"?');
+    expect(errorOf(route('c', GatewaySource.namespace('traefik', { app: 'traefik proxy' }))))
+      .toBe('[lab/monitoring/c] gatewaySource.podSelector.app = "traefik proxy": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "traefik-proxy"?');
   });
 });
 
@@ -171,6 +183,18 @@ describe('AppRoute', () => {
       expect(err({ port: 'grpc' })).toBe('[lab/monitoring/Route] port.port = "grpc": Service grafana.monitoring has no port of that name (ports: http, metrics). Fix: use one of "http", "metrics"');
     });
 
+    test('an IP address as hostname and path prefixes the HTTPRoute validation refuses (issue 8)', () => {
+      expect(err({ hostname: '192.168.10.224' })).toBe(
+        '[lab/monitoring/Route] hostname = "192.168.10.224": the Gateway API does not allow IP addresses as route hostnames. Fix: use a DNS name that resolves to the gateway, e.g. "grafana.example.net" (SplitHorizonDns answers it in-cluster)');
+      const RULE = 'the HTTPRoute validation refuses "//", "/./", "/../", "%2F", a path ending in "/." or "/..", characters other than letters, digits, "-._~!$&\'()*+,;=:@/" and %XX escapes, and more than 1024 characters. Fix: write the path plainly, percent-encoding other characters, e.g. "/grafana"';
+      for (const p of ['/a//b', '/a/./b', '/a/../b', '/%2F', '/%2f', '/.', '/a/..', '/ü', '/a"b', '/a<b>', '/a\\b', `/${'p'.repeat(1024)}`]) {
+        expect(err({ pathPrefix: p })).toBe(`[lab/monitoring/Route] pathPrefix = ${JSON.stringify(p)}: ${RULE}`);
+      }
+      for (const p of ['/', '/grafana', '/a.b/c', '/~user/%20x', "/a-b_c!$&'()*+,;=:@"]) {
+        expect(() => err({ pathPrefix: p })).toThrow('expected an error');
+      }
+    });
+
     test('an empty backend pod selector', () => {
       expect(err({ backendPods: { selector: {}, port: 3000 } })).toBe('[lab/monitoring/Route] backendPods.selector = {}: an empty selector would admit the gateway to every pod of the namespace. Fix: give the labels of the backend\'s pods');
     });
@@ -181,5 +205,25 @@ describe('AppRoute', () => {
       const grafana = app(ns);
       expect(() => new AppRoute(ns, 'Route', { backend: grafana, auth: undefined as any })).toThrow(ValidationError);
     });
+  });
+});
+
+describe('AppRoute refuses what the API server would refuse, and a second route of one id (issue 8)', () => {
+  test('backend pods: a port out of range, a port name that is not an IANA name, an invalid selector label', () => {
+    const ns = new Namespace(labCluster(false), 'monitoring');
+    const grafana = app(ns);
+    const route = (id: string, backendPods: { selector: Record<string, string>; port: number | string }) => () => new AppRoute(ns, id, { backend: grafana, auth: NATIVE, backendPods });
+    expect(errorOf(route('a', { selector: GRAFANA_PODS, port: 0 }))).toBe('[lab/monitoring/a] backendPods.port = 0: a port must be a whole number from 1 to 65535. Fix: use the container port the pods listen on');
+    expect(errorOf(route('b', { selector: GRAFANA_PODS, port: 'HTTP_PORT' }))).toMatch(/^\[lab\/monitoring\/b\] backendPods\.port = "HTTP_PORT": not an IANA service name/);
+    expect(errorOf(route('c', { selector: { app: 'grafana ui' }, port: 3000 })))
+      .toBe('[lab/monitoring/c] backendPods.selector.app = "grafana ui": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "grafana-ui"?');
+  });
+
+  test('a second route of one id names its path and asks for another id', () => {
+    const ns = new Namespace(labCluster(false), 'monitoring');
+    const grafana = app(ns);
+    new AppRoute(ns, 'route', { backend: grafana, auth: NATIVE });
+    expect(errorOf(() => new AppRoute(ns, 'route', { backend: grafana, auth: NATIVE }))).toBe(
+      '[lab/monitoring/route] id = "route": lab/monitoring already has a construct with this id (AppRoute), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
   });
 });

@@ -138,3 +138,12 @@ describe('SplitHorizonDns', () => {
     });
   });
 });
+
+describe('SplitHorizonDns twice with its default id (issue 8)', () => {
+  test('names the path and asks for another id instead of the constructs library\'s error', () => {
+    const c = labCluster(false);
+    new SplitHorizonDns(c);
+    expect(errorOf(() => new SplitHorizonDns(c))).toBe(
+      '[lab/split-horizon-dns] id = "split-horizon-dns": lab already has a construct with this id (SplitHorizonDns), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

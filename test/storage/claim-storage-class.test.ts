@@ -16,10 +16,16 @@ describe('AppVolume.newClaim storage classes', () => {
     expect(AppVolume.newClaim({ size: '1Gi', storageClass: cls, storageClassName: 'fast' })._spec).toMatchObject({ options: { storageClassName: 'fast' } });
   });
 
-  test('refuses no class and two different classes', () => {
-    expect(errorOf(() => AppVolume.newClaim({ size: '1Gi' }))).toBe('storageClassName = undefined: a claim names its StorageClass. Fix: give storageClassName, or storageClass (e.g. longhorn.tier("nvme"))');
-    expect(errorOf(() => AppVolume.newClaim({ size: '1Gi', storageClassName: 'slow', storageClass: { storageClassName: 'fast' } })))
-      .toBe('storageClassName = "slow": disagrees with storageClass, which is "fast". Fix: give only one of storageClassName and storageClass');
+  test('refuses no class and two different classes, in the app that mounts the claim', () => {
+    const ns = new Namespace(testCluster(), 'apps');
+    const mount = (id: string, source: AppVolume) => () => new AppWorkload(ns, id, {
+      image: 'docker.io/library/postgres:16.4-alpine', resources: { cpu: '100m', memory: '256Mi', memoryLimit: '512Mi' }, ports: [{ name: 'pg', port: 5432 }],
+      volumes: { data: { mountPath: '/data', source } },
+    });
+    expect(errorOf(mount('a', AppVolume.newClaim({ size: '1Gi' }))))
+      .toBe('[test/apps/a] volumes.data.source.storageClassName = undefined: a claim names its StorageClass. Fix: give storageClassName, or storageClass (e.g. longhorn.tier("nvme"))');
+    expect(errorOf(mount('b', AppVolume.newClaim({ size: '1Gi', storageClassName: 'slow', storageClass: { storageClassName: 'fast' } }))))
+      .toBe('[test/apps/b] volumes.data.source.storageClassName = "slow": disagrees with storageClass, which is "fast". Fix: give only one of storageClassName and storageClass');
   });
 
   test('an app renders the claim with the class and labels', () => {

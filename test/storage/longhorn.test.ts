@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import {
-  AccessMode, AppVolume, Namespace, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
-  StorageReclaimPolicy, VolumeBindingMode, renderClusterTree,
+  AccessMode, AppSize, AppVolume, AppWorkload, Namespace, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
+  StorageReclaimPolicy, TaintEffect, VolumeBindingMode, renderClusterTree,
 } from '../../lib';
 import { errorOf, testCluster } from '../helpers';
 import { createValidator } from '../schema/validator';
@@ -273,6 +273,23 @@ describe('Longhorn: claims on a tier', () => {
     });
   });
 
+  test('no job in the default group: the claim repeats no default-group label (it would name an empty group, HK-STO-03)', () => {
+    // found by the property suite (test/property/longhorn.property.test.ts)
+    const cluster = tieredCluster({}, true);
+    const own = new Longhorn(cluster, 'longhorn-system', {
+      backupTarget: BASE.backupTarget,
+      recurringJobs: { 'backup-daily': { task: RecurringJobTask.BACKUP, cron: '30 1 * * *', groups: ['daily'] } },
+      tiers: { optane: { recurringJobGroups: ['daily'] } },
+    });
+    const volume = own.tier('nvme').claim({ size: '20Gi', recurringJobGroups: ['daily'] });
+    expect((volume._spec as any).options.labels).toEqual({ 'recurring-job.longhorn.io/source': 'enabled', 'recurring-job-group.longhorn.io/daily': 'enabled' });
+    new AppWorkload(new Namespace(cluster, 'shop'), 'db', {
+      image: 'docker.io/library/postgres:16.4-alpine', size: AppSize.SMALL, ports: [{ name: 'postgres', port: 5432 }],
+      volumes: { data: { mountPath: '/var/lib/postgresql/data', source: volume } },
+    });
+    expect(cluster.synthesize().errors).toEqual([]);
+  });
+
   test('AppVolume.newClaim takes the tier as its storage class', () => {
     expect(AppVolume.newClaim({ size: '1Gi', storageClass: lh.tier('optane') })._spec).toEqual({ kind: 'newClaim', options: { size: '1Gi', storageClassName: 'longhorn-optane', labels: {} } });
   });
@@ -383,5 +400,98 @@ describe('Longhorn: errors', () => {
     const cluster = tieredCluster();
     new Longhorn(cluster, 'a', BASE);
     expect(errorOf(() => new Longhorn(cluster, 'b', BASE))).toBe('[test/b] scope = "test/a": the cluster has a Longhorn installation already. Fix: create Longhorn once per cluster and use its tiers everywhere');
+  });
+});
+
+describe('Longhorn: disks on one node only', () => {
+  // found by the property suite (test/property/longhorn.property.test.ts): the chart's own
+  // `longhorn` class got one replica and the bare default group, which HK-STO-02 refused
+  const oneNode = { nodes: [
+    { name: 'server', allocatable: { cpu: '4', memory: '8Gi' } },
+    { name: 'big', allocatable: { cpu: '8', memory: '32Gi' }, disks: [{ tier: 'nvme', capacity: '400Gi', path: '/mnt/nvme/lh' }] },
+  ] };
+  const props: LonghornProps = {
+    backupTarget: { url: 'nfs://192.168.10.100:/exports/longhorn' },
+    recurringJobs: { 'backup-daily': { task: RecurringJobTask.BACKUP, cron: '30 1 * * *', groups: ['daily'] } },
+    tiers: { nvme: { recurringJobGroups: ['daily'] } },
+  };
+
+  test('the chart\'s one-replica class selects the default tier\'s jobs, and the policies pass', () => {
+    const cluster = tieredCluster(oneNode, true);
+    new Longhorn(cluster, 'longhorn-system', props);
+    const s = cluster.synthesize();
+    expect(s.errors).toEqual([]);
+    const values = find(s.objects.map((o) => o.manifest), 'HelmRelease', 'longhorn').spec.values;
+    expect(values.persistence).toEqual({
+      defaultClass: false, defaultClassReplicaCount: 1, reclaimPolicy: 'Retain',
+      recurringJobSelector: { enable: true, jobList: '[{"name":"daily","isGroup":true}]' },
+    });
+  });
+
+  test('with a backup job in the default group the chart\'s class needs no selector', () => {
+    const cluster = tieredCluster(oneNode, true);
+    new Longhorn(cluster, 'longhorn-system', { ...props, recurringJobs: { 'backup-daily': { task: RecurringJobTask.BACKUP, cron: '30 1 * * *', groups: ['default'] } }, tiers: {} });
+    const s = cluster.synthesize();
+    expect(s.errors).toEqual([]);
+    expect(find(s.objects.map((o) => o.manifest), 'HelmRelease', 'longhorn').spec.values.persistence).toEqual({ defaultClass: false, defaultClassReplicaCount: 1, reclaimPolicy: 'Retain' });
+  });
+
+  test('with disks on several nodes the chart\'s class keeps its replicas and no selector', () => {
+    const lh = longhorn();
+    const values = find(manifests(lh.node.scope as any), 'HelmRelease', 'longhorn').spec.values;
+    expect(values.persistence.recurringJobSelector).toBeUndefined();
+    expect(values.persistence.defaultClassReplicaCount).toBe(3);
+  });
+});
+
+describe('Longhorn: tainted nodes with disks', () => {
+  // found while writing the property suite (test/property/longhorn.property.test.ts, which now
+  // checks it): a disk node with a NoSchedule taint got no tolerations, so Longhorn never ran
+  // there and its disks held nothing; no policy looks at the chart's tolerations
+  const tainted = (taints: any[]) => ({
+    nodes: TIERED_PROFILE.nodes.map((n) => (n.name === 'big' ? { ...n, taints } : n)),
+  });
+
+  test('the manager, the driver deployer and Longhorn\'s own components tolerate the disk nodes\' taints', () => {
+    const lh = longhorn(BASE, tainted([
+      { key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE },
+      { key: 'dedicated', value: 'storage', effect: TaintEffect.NO_EXECUTE },
+      { key: 'soft', value: 'x', effect: TaintEffect.PREFER_NO_SCHEDULE },
+    ]));
+    const values = find(manifests(lh.node.scope as any), 'HelmRelease', 'longhorn').spec.values;
+    const tolerations = [
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Equal', value: 'storage', effect: 'NoExecute' },
+    ];
+    expect(values.longhornManager).toEqual({ tolerations });
+    expect(values.longhornDriver).toEqual({ tolerations });
+    expect(values.defaultSettings.taintToleration).toBe('nvidia.com/gpu:NoSchedule; dedicated=storage:NoExecute');
+  });
+
+  test('a server without disks adds nothing (only nodes with disks count), and untainted disk nodes none at all', () => {
+    const values = find(manifests(longhorn().node.scope as any), 'HelmRelease', 'longhorn').spec.values;
+    expect([values.longhornManager, values.longhornDriver, values.defaultSettings.taintToleration]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('a disk node tainted with a kubernetes.io key is refused: Longhorn\'s taintToleration setting cannot carry it', () => {
+    expect(errorOf(() => longhorn(BASE, tainted([{ key: 'node-role.kubernetes.io/control-plane', effect: TaintEffect.NO_SCHEDULE }]))))
+      .toBe(`${P} profile.nodes[3].taints[0] = "node-role.kubernetes.io/control-plane:NoSchedule": node big has Longhorn disks, and Longhorn's taintToleration setting refuses "kubernetes.io" keys, so its instance managers and CSI plugin could never run there. Fix: remove the taint from the node (or use a key of your own, e.g. "storage-only"), or move the disks to an untainted node`);
+  });
+});
+
+describe('Longhorn: lists given as something else are refused, not iterated', () => {
+  // found by the property suite's type-confusion inputs (JavaScript callers, `as any`): these were TypeErrors
+  test('job groups, tier selectors and claim groups', () => {
+    expect(errorOf(() => longhorn({ ...BASE, recurringJobs: { ...BASE.recurringJobs, snap: { task: RecurringJobTask.SNAPSHOT, cron: '0 * * * *', groups: 'daily' as any } } })))
+      .toBe('[test/longhorn-system/RecurringJobs/snap] groups = "daily": a list of group names. Fix: write groups: ["daily"]');
+    expect(errorOf(() => longhorn({ ...BASE, tiers: { nvme: { nodeSelector: 'nvme' as any } } })))
+      .toBe(`${P} tiers.nvme.nodeSelector = "nvme": a list of names. Fix: write nodeSelector: ["nvme"]`);
+    expect(errorOf(() => longhorn({ ...BASE, tiers: { nvme: { recurringJobGroups: 'default' as any } } })))
+      .toBe(`${P} tiers.nvme.recurringJobGroups = "default": a list of names. Fix: write recurringJobGroups: ["daily"]`);
+    const lh = longhorn();
+    expect(errorOf(() => lh.tier('nvme').claim({ size: '1Gi', recurringJobGroups: 'default' as any })))
+      .toBe(`${P} tiers.nvme.claim.recurringJobGroups = "default": a list of names. Fix: write recurringJobGroups: ["hourly"]`);
+    expect(errorOf(() => lh.tier('nvme').claim(null as any)))
+      .toBe(`${P} tiers.nvme.claim = null: claim options are an object. Fix: e.g. claim({ size: "20Gi" })`);
   });
 });

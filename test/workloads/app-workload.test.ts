@@ -407,3 +407,135 @@ describe('AppWorkload bad input found by the corpus', () => {
     expect(one(synth(ns), 'Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'PROM_PORT', value: '9090' });
   });
 });
+
+describe('AppWorkload refuses what the API server would refuse (issue 8)', () => {
+  const make = (props: any, id = 'web') => () => new AppWorkload(testNamespace(), id, { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], ...props });
+  const ONE_TO_65535 = 'a port must be a whole number from 1 to 65535';
+  const LABEL_VALUE = 'not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)';
+  const ID = 'a user or group id is a whole number from 0 to 4294967294. Fix: use the id the image runs as, e.g. 10001 (the default)';
+
+  test('probe timings: zero or negative values, and a success threshold above 1 for liveness and startup', () => {
+    expect(errorOf(make({ healthCheck: Probe.httpGet('/healthz', { periodSeconds: 0 }) }))).toBe(
+      '[test/apps/web] healthCheck.periodSeconds = 0: must be a whole number of at least 1 (the API server refuses a negative one and replaces 0 with its own default). Fix: use e.g. 10, or leave it out for the role\'s default');
+    expect(errorOf(make({ probes: { readiness: Probe.httpGet('/ready', { timeoutSeconds: -1 }) } }))).toBe(
+      '[test/apps/web] probes.readiness.timeoutSeconds = -1: must be a whole number of at least 1 (the API server refuses a negative one and replaces 0 with its own default). Fix: use e.g. 3, or leave it out');
+    expect(errorOf(make({ probes: { startup: Probe.tcpSocket({ failureThreshold: 2.5 }) } }))).toBe(
+      '[test/apps/web] probes.startup.failureThreshold = 2.5: must be a whole number of at least 1 (the API server refuses a negative one and replaces 0 with its own default). Fix: use e.g. 3, or leave it out for the role\'s default');
+    expect(errorOf(make({ healthCheck: Probe.httpGet('/healthz'), probes: { liveness: Probe.tcpSocket({ initialDelaySeconds: -1 }) } }))).toBe(
+      '[test/apps/web] probes.liveness.initialDelaySeconds = -1: must be a whole number of seconds, 0 or more. Fix: use 0 and a startup probe for slow starts');
+    expect(errorOf(make({ healthCheck: Probe.httpGet('/healthz'), probes: { liveness: Probe.tcpSocket({ successThreshold: 2 }) } }))).toBe(
+      '[test/apps/web] probes.liveness.successThreshold = 2: a liveness probe passes on its first success: Kubernetes accepts successThreshold 1 only. Fix: remove successThreshold (1 is the default)');
+    expect(errorOf(make({ healthCheck: Probe.httpGet('/healthz', { successThreshold: 3 }) }))).toBe(
+      '[test/apps/web] healthCheck.successThreshold = 3: a startup probe passes on its first success: Kubernetes accepts successThreshold 1 only (the health check is also the startup probe). Fix: remove successThreshold, or set it on probes.readiness only');
+  });
+
+  test('a readiness success threshold above 1 is kept; liveness and startup leave it to the default', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], healthCheck: Probe.httpGet('/healthz'), probes: { readiness: Probe.httpGet('/ready', { successThreshold: 2 }) } });
+    const c = one(synth(ns), 'Deployment').spec.template.spec.containers[0];
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, successThreshold: 2, timeoutSeconds: 3 });
+    expect([c.startupProbe.successThreshold, c.livenessProbe.successThreshold]).toEqual([undefined, undefined]);
+  });
+
+  test('probe actions: a relative HTTP path, an empty command, port 0', () => {
+    expect(errorOf(make({ healthCheck: Probe.httpGet('healthz') }))).toBe('[test/apps/web] healthCheck.path = "healthz": an HTTP probe path is absolute. Fix: use "/healthz"');
+    expect(errorOf(make({ probes: { readiness: Probe.exec([]) } }))).toBe(
+      '[test/apps/web] probes.readiness.command = []: an exec probe needs a command of non-empty strings. Fix: e.g. Probe.exec(["pg_isready", "-U", "postgres"])');
+    expect(errorOf(make({ probes: { readiness: Probe.tcpSocket({ port: 0 }) } }))).toBe(
+      `[test/apps/web] probes.readiness.port = 0: ${ONE_TO_65535}. Fix: use a port the app declares, by name (e.g. "http") or number`);
+  });
+
+  test('negative or fractional user and group ids', () => {
+    expect(errorOf(make({ security: { runAsUser: -1 } }))).toBe(`[test/apps/web] security.runAsUser = -1: ${ID}`);
+    expect(errorOf(make({ security: { runAsGroup: 1000.5 } }))).toBe(`[test/apps/web] security.runAsGroup = 1000.5: ${ID}`);
+    expect(errorOf(make({ security: { fsGroup: -1000 } }))).toBe(`[test/apps/web] security.fsGroup = -1000: ${ID}`);
+    expect(errorOf(make({ security: { supplementalGroups: [44, -1] } }))).toBe(`[test/apps/web] security.supplementalGroups[1] = -1: ${ID}`);
+  });
+
+  test('label keys and values: node selector, component, part-of, claim labels', () => {
+    expect(errorOf(make({ nodeSelector: { 'node type': 'compute' } }))).toBe(
+      '[test/apps/web] nodeSelector.node type = "node type": not a label key (an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "node-type"?');
+    expect(errorOf(make({ nodeSelector: { 'node-type': 'GPU!' } }))).toBe(`[test/apps/web] nodeSelector.node-type = "GPU!": ${LABEL_VALUE}. Fix: did you mean "GPU"?`);
+    expect(errorOf(make({ component: 'frontend/web' }))).toBe(`[test/apps/web] component = "frontend/web": ${LABEL_VALUE}. Fix: did you mean "frontend-web"?`);
+    expect(errorOf(make({ partOf: 'media stack' }))).toBe(`[test/apps/web] partOf = "media stack": ${LABEL_VALUE}. Fix: did you mean "media-stack"?`);
+    expect(errorOf(make({ volumes: { data: { mountPath: '/data', source: AppVolume.newClaim({ size: '1Gi', storageClassName: 'local-path', labels: { team: 'data team' } }) } } }))).toBe(
+      `[test/apps/web] volumes.data.source.labels.team = "data team": ${LABEL_VALUE}. Fix: did you mean "data-team"?`);
+  });
+
+  test('config file names are ConfigMap keys; subPaths stay inside the volume', () => {
+    expect(errorOf(make({ config: { app: { mountPath: '/config', files: { 'conf.d/app.yaml': 'a: 1' } } } }))).toBe(
+      '[test/apps/web] config.app.files.conf.d/app.yaml = "conf.d/app.yaml": not a ConfigMap or Secret key (at most 253 letters, digits, "-", "_" and ".", not starting with ".."). Fix: did you mean "conf.d-app.yaml"? (a key is one file name, not a path)');
+    const SUB = 'a subPath is a relative path inside the volume, without ".." (the API server refuses absolute paths and paths that climb out)';
+    expect(errorOf(make({ volumes: { data: { mountPath: '/data', subPath: '/web', source: AppVolume.emptyDir() } } }))).toBe(`[test/apps/web] volumes.data.subPath = "/web": ${SUB}. Fix: use "web"`);
+    expect(errorOf(make({ volumes: { data: { mountPath: '/data', subPath: '..', source: AppVolume.emptyDir() } } }))).toBe(`[test/apps/web] volumes.data.subPath = "..": ${SUB}. Fix: leave subPath out to mount the whole volume`);
+  });
+
+  test('tolerations as the API server checks them', () => {
+    expect(errorOf(make({ tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoScheduling' }] }))).toBe(
+      '[test/apps/web] tolerations[0].effect = "NoScheduling": not a taint effect. Fix: use "NoSchedule", "PreferNoSchedule" or "NoExecute" (TaintEffect.*), or leave effect out to match every effect');
+    expect(errorOf(make({ tolerations: [{ key: 'gpu', operator: 'Exists', value: 'true' }] }))).toBe(
+      '[test/apps/web] tolerations[0].value = "true": operator "Exists" matches any value, so the toleration must not have one. Fix: remove value, or use operator "Equal"');
+    expect(errorOf(make({ tolerations: [{ value: 'true' }] }))).toBe(
+      '[test/apps/web] tolerations[0].key = undefined: a toleration without a key matches every taint, which needs operator "Exists". Fix: give the taint\'s key, or operator: "Exists" to tolerate every taint');
+    expect(errorOf(make({ tolerations: [{ key: 'gpu', operator: 'In' }] }))).toBe(
+      '[test/apps/web] tolerations[0].operator = "In": a toleration operator is "Equal" or "Exists". Fix: use "Exists" to match any value of the key, "Equal" to match one value');
+    expect(errorOf(make({ tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }] }))).toBe(
+      '[test/apps/web] tolerations[0].tolerationSeconds = 60: tolerationSeconds applies to NoExecute taints only. Fix: set effect: "NoExecute", or remove tolerationSeconds');
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], tolerations: [{ operator: 'Exists' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }] });
+    expect(one(synth(ns), 'Deployment').spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }]);
+  });
+
+  test('ports of allowFrom and connectTo, and the peer of allowFrom', () => {
+    const ns = testNamespace();
+    const web = new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }] });
+    expect(errorOf(() => web.allowFrom({ namespace: 'monitoring' }, 0))).toBe(`[test/apps/web] allowFrom.port = 0: ${ONE_TO_65535}. Fix: use a port of this app, or leave port out for all of them`);
+    expect(errorOf(() => web.allowFrom({ namespace: 'Monitoring' }))).toBe(
+      '[test/apps/web] allowFrom.peer.namespace = "Monitoring": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: did you mean "monitoring"?');
+    expect(errorOf(() => web.allowFrom({ namespace: 'monitoring', podSelector: { app: 'prom etheus' } }))).toBe(`[test/apps/web] allowFrom.peer.podSelector.app = "prom etheus": ${LABEL_VALUE}. Fix: did you mean "prom-etheus"?`);
+    expect(errorOf(() => web.connectTo(web, 65536))).toBe(`[test/apps/web] connectTo.port = 65536: ${ONE_TO_65535}. Fix: use a port the target listens on, e.g. its servicePorts[0].port`);
+    expect(errorOf(make({ ports: [{ name: 'http', port: 0 }] }))).toBe(`[test/apps/web] ports[0].port = 0: ${ONE_TO_65535}. Fix: use the port the app listens on`);
+    expect(errorOf(make({ ports: [{ name: 'http', port: 8080, protocol: 'SCTP' }] }))).toBe('[test/apps/web] ports[0].protocol = "SCTP": a port protocol is "TCP" or "UDP". Fix: use "TCP" (the default) or "UDP"');
+  });
+
+  test('unknown kind and criticality are ValidationErrors, not a silent Deployment or a TypeError', () => {
+    expect(errorOf(make({ kind: 'DaemonSet' }))).toBe('[test/apps/web] kind = "DaemonSet": unknown workload kind. Fix: use WorkloadKind.DEPLOYMENT, WorkloadKind.STATEFUL_SET or WorkloadKind.CRON_JOB');
+    expect(errorOf(make({ criticality: 'urgent' }))).toBe('[test/apps/web] criticality = "urgent": unknown criticality. Fix: use Criticality.CRITICAL, Criticality.STANDARD or Criticality.OPTIONAL');
+  });
+
+  test('env sources: Secret and ConfigMap names and keys, pod fields, service URL parts', () => {
+    const SUBDOMAIN = 'not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters)';
+    const KEY = 'not a ConfigMap or Secret key (at most 253 letters, digits, "-", "_" and ".", not starting with "..")';
+    expect(errorOf(make({ env: { DB_PASSWORD: EnvValue.fromSecret('DB_Credentials', 'password') } }))).toBe(`[test/apps/web] env.DB_PASSWORD.name = "DB_Credentials": ${SUBDOMAIN}. Fix: did you mean "db-credentials"?`);
+    expect(errorOf(make({ env: { DB_PASSWORD: EnvValue.fromSecret('db-credentials', 'db password') } }))).toBe(`[test/apps/web] env.DB_PASSWORD.key = "db password": ${KEY}. Fix: did you mean "db-password"?`);
+    expect(errorOf(make({ env: { CONF: EnvValue.fromConfigMap('web-config', '..data') } }))).toBe(`[test/apps/web] env.CONF.key = "..data": ${KEY}. Fix: did you mean "data"?`);
+    expect(errorOf(make({ env: { PHASE: EnvValue.fromField('status.phase') } }))).toBe(
+      '[test/apps/web] env.PHASE.fieldPath = "status.phase": not a pod field the API server offers to env (metadata.name, metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs, metadata.labels[\'<key>\'], metadata.annotations[\'<key>\']). Fix: use one of these, e.g. "status.podIP"');
+    expect(errorOf(make({ env: { A: EnvValue.fromField("metadata.annotations['Bad Key']") } }))).toMatch(/^\[test\/apps\/web\] env\.A\.fieldPath = "bad key": not a label key .*Fix: did you mean "bad-key"\?$/);
+    const ns = testNamespace();
+    const redis = new AppWorkload(ns, 'redis', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'redis', port: 6379 }] });
+    expect(errorOf(() => new AppWorkload(ns, 'a', { image: IMAGE, size: AppSize.SMALL, env: { URL: EnvValue.serviceUrl(redis, { scheme: 'redis://' }) }, healthCheck: READY }))).toBe(
+      '[test/apps/a] env.URL.scheme = "redis://": not a URL scheme (a lower-case letter, then letters, digits, "+", "-" or "."). Fix: use e.g. "http", "https", "redis" or "postgres", without "://"');
+    expect(errorOf(() => new AppWorkload(ns, 'b', { image: IMAGE, size: AppSize.SMALL, env: { URL: EnvValue.serviceUrl(redis, { path: 'v1' }) }, healthCheck: READY }))).toBe(
+      '[test/apps/b] env.URL.path = "v1": the path after the port starts with "/". Fix: use "/v1"');
+    new AppWorkload(ns, 'c', { image: IMAGE, size: AppSize.SMALL, healthCheck: READY, env: { APP: EnvValue.fromField("metadata.labels['app.kubernetes.io/name']"), IPS: EnvValue.fromField('status.podIPs') } });
+    expect(one(synth(ns), 'Deployment', 'c').spec.template.spec.containers[0].env).toEqual([
+      { name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/name']" } } },
+      { name: 'IPS', valueFrom: { fieldRef: { fieldPath: 'status.podIPs' } } },
+    ]);
+  });
+
+  test('an existing claim name and an access mode', () => {
+    expect(errorOf(make({ volumes: { media: { mountPath: '/media', source: AppVolume.existingClaim('Media_Library') } } }))).toBe(
+      '[test/apps/web] volumes.media.source.claimName = "Media_Library": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "media-library"?');
+    expect(errorOf(make({ volumes: { media: { mountPath: '/media', source: AppVolume.existingClaim('media', { accessMode: 'ReadWriteAll' as AccessMode }) } } }))).toBe(
+      '[test/apps/web] volumes.media.source.accessMode = "ReadWriteAll": not a PersistentVolumeClaim access mode. Fix: use AccessMode.READ_WRITE_ONCE, READ_WRITE_ONCE_POD, READ_WRITE_MANY or READ_ONLY_MANY');
+  });
+
+  test('a second app of one id in a namespace names the path and asks for another id', () => {
+    const ns = testNamespace();
+    new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }] });
+    expect(errorOf(() => new AppWorkload(ns, 'web', { image: IMAGE, size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }] }))).toBe(
+      '[test/apps/web] id = "web": test/apps already has a construct with this id (AppWorkload), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

@@ -73,3 +73,23 @@ describe('Namespace quota and other pod owners', () => {
       '[test/apps] quota.memory = "100Mi": what runs in the namespace needs requests.memory 512Mi, so the ResourceQuota would reject pods at admission. Fix: raise quota.memory to at least 512Mi, or leave quota out to derive it');
   });
 });
+
+describe('Namespace refuses what the API server would refuse (issue 8)', () => {
+  test('label keys and values, a pod quota below 1, an unknown Pod Security level', () => {
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { labels: { team: 'media team' } }))).toBe(
+      '[test/apps] labels.team = "media team": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "media-team"?');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { labels: { '/team': 'media' } }))).toBe(
+      '[test/apps] labels./team = "/team": not a label key (an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "app/team"?');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { quota: { cpu: '2', memory: '4Gi', memoryLimit: '8Gi', pods: -1 } }))).toBe(
+      '[test/apps] quota.pods = -1: a pod quota is a whole number of at least 1. Fix: count the pods the namespace runs (replicas, jobs, chart pods), or leave pods out');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { podSecurity: 'strict' as any }))).toBe(
+      '[test/apps] podSecurity = "strict": not a Pod Security Standard level. Fix: use "restricted" (the default), "baseline" or "privileged"');
+  });
+
+  test('a namespace created twice names its path and asks for another id', () => {
+    const c = testCluster();
+    new Namespace(c, 'apps');
+    expect(errorOf(() => new Namespace(c, 'apps'))).toBe(
+      '[test/apps] id = "apps": test already has a construct with this id (Namespace), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

@@ -4,11 +4,12 @@ import { CAPACITY_RULES } from '../rules/capacity';
 import { CLUSTER_RULES } from '../rules/cluster';
 import { EXPOSURE_RULES } from '../rules/exposure';
 import { GPU_RULES } from '../rules/gpu';
+import { RBAC_RULES } from '../rules/rbac';
 import { STORAGE_RULES } from '../rules/storage';
 import { WORKLOAD_RULES } from '../rules/workload';
 
 const ALL_RULES: readonly PolicyRule[] = [
-  ...WORKLOAD_RULES, ...CLUSTER_RULES, ...CAPACITY_RULES, ...STORAGE_RULES, ...BACKUP_RULES, ...EXPOSURE_RULES, ...GPU_RULES,
+  ...WORKLOAD_RULES, ...CLUSTER_RULES, ...CAPACITY_RULES, ...STORAGE_RULES, ...BACKUP_RULES, ...EXPOSURE_RULES, ...GPU_RULES, ...RBAC_RULES,
 ];
 
 /**

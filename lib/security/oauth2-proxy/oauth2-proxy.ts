@@ -164,6 +164,16 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
   constructor(scope: Construct, id: string, props: OAuth2ProxyProps) {
     super(scope, id);
     const front = ValidationError.within(this, props.name === undefined ? 'id' : 'name', () => validateDnsLabel(props.name ?? id, 39));
+    const u = props.upstream as Partial<IServiceEndpoint> | undefined;
+    if (typeof u !== 'object' || u === null || typeof u.serviceName !== 'string' || typeof u.namespace !== 'string' || !Array.isArray(u.servicePorts)) {
+      throw new ValidationError(this, { prop: 'upstream', value: u === undefined || u === null ? u : (u as any).node?.path ?? u, rule: 'the front needs the Service of the UI it protects', fix: 'pass the AppWorkload, or a typed endpoint such as ChartUpstreams.prometheus() / ExternalService.fromProfile(...)' });
+    }
+    // lists given as something else (JavaScript callers, `as any`) are refused, not iterated
+    for (const key of ['emailDomains', 'allowedGroups', 'scopes', 'trustedProxyCidrs'] as const) {
+      if (props[key] !== undefined && !Array.isArray(props[key])) {
+        throw new ValidationError(this, { prop: key, value: props[key], rule: 'a list', fix: `write ${key}: [${show(key === 'scopes' ? 'openid' : key === 'trustedProxyCidrs' ? '192.168.10.224/28' : key === 'emailDomains' ? '*' : 'admins')}]` });
+      }
+    }
     const namespace = Chart.of(this).namespace;
     if (!namespace) {
       throw new ValidationError(this, { prop: 'scope', value: Chart.of(this).node.path, rule: 'a front lives in a namespace', fix: 'create it inside a Namespace, usually the upstream\'s' });

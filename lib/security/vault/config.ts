@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CREDENTIAL_NAME, uriPasswords } from '../../core/credentials';
 import { ValidationError } from '../../core/errors';
-import { HclAttribute, HclBlock, HclEntry, HclValue, isHclBlock } from './hcl';
+import { HclAttribute, HclBlock, HclEntry, HclValue, isHclBlock, renderHcl } from './hcl';
 import { VaultPostgresqlStorageOptions, VaultRaftStorageOptions } from './storage';
 import { VaultCertManagerTlsOptions } from './tls';
 import { Memory } from '../../core/quantity';
@@ -96,6 +96,8 @@ export function vaultConfigBody(scope: Construct, props: VaultConfigOptions, sto
       throw new ValidationError(scope, { prop, value, rule: managed.rule, fix: managed.fix });
     }
     checkAttribute(scope, prop, name, value);
+    // HCL that cannot be written is reported under the prop the user wrote (extraConfig.<name>)
+    ValidationError.within(scope, 'extraConfig', () => renderHcl([attr(name, value)]));
     body.push(attr(name, value));
   }
 
@@ -140,6 +142,8 @@ export function vaultConfigBody(scope: Construct, props: VaultConfigOptions, sto
       throw new ValidationError(scope, { prop: `${prop}.type`, value: block.type, rule: `the ${block.type} block is rendered by the construct`, fix: block.type === 'listener' ? 'use the tls prop' : 'use the storage prop' });
     }
     checkBlock(scope, prop, block);
+    ValidationError.within(scope, prop, () => renderHcl([new HclBlock(block.type, block.labels, [])]));
+    ValidationError.within(scope, prop, () => renderHcl(block.body));
     body.push(block);
   });
   return body;

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { ValidationError } from '../../core/errors';
 import { addExemption, addExemptions } from '../../core/exemptions';
 import { AnnotationKeys, recommendedLabels, selectorLabels } from '../../core/labels';
-import { validateDnsLabel, validateDnsSubdomain } from '../../core/names';
-import { ClusterProfile, parseCidr } from '../../core/profile';
+import { validateDnsLabel, validateDnsSubdomain, validateLabels } from '../../core/names';
+import { ClusterProfile, parseCidr, validateToleration } from '../../core/profile';
 import { Cpu, Memory } from '../../core/quantity';
 import { registerQuotaConsumer } from '../../core/quota';
 import { markAppBoundary } from '../../core/tree';
@@ -207,7 +207,12 @@ export class Vault extends Construct implements IServiceEndpoint {
       throw new ValidationError(this, { prop: 'replicas', value: props.replicas, rule: 'must be a whole number of at least 1', fix: 'use 3 for HA (one active, two standbys), or 1 for a single server' });
     }
     const nodeSelector = { ...(props.nodeSelector ?? {}) };
+    ValidationError.within(this, 'nodeSelector', () => validateLabels(nodeSelector));
+    if (props.tolerations !== undefined && !Array.isArray(props.tolerations)) {
+      throw new ValidationError(this, { prop: 'tolerations', value: props.tolerations, rule: 'a list of tolerations', fix: 'write tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }]' });
+    }
     const tolerations = [...(props.tolerations ?? [])];
+    tolerations.forEach((t, i) => ValidationError.within(this, `tolerations[${i}]`, () => validateToleration(t)));
     const eligible = profile.nodes.filter((n) => n.tolerates(tolerations) && Object.entries(nodeSelector).every(([k, v]) => n.labels[k] === v));
     if (this.replicas > eligible.length) {
       const which = eligible.length ? ` (${eligible.map((n) => n.name).join(', ')})` : '';
@@ -534,6 +539,7 @@ export class Vault extends Construct implements IServiceEndpoint {
    */
   public allowFrom(client: VaultClient): void {
     ValidationError.within(this, 'allowFrom.namespace', () => validateDnsLabel(client.namespace));
+    if (client.podSelector !== undefined) ValidationError.within(this, 'allowFrom.podSelector', () => validateLabels(client.podSelector as Record<string, string>));
     const key = JSON.stringify([client.namespace, client.podSelector ?? null]);
     if (!this.clients.some((c) => JSON.stringify([c.namespace, c.podSelector ?? null]) === key)) {
       this.clients.push({ namespace: client.namespace, podSelector: client.podSelector ? { ...client.podSelector } : undefined });
@@ -547,6 +553,9 @@ export class Vault extends Construct implements IServiceEndpoint {
     ValidationError.within(this, 'tls.issuer.name', () => validateDnsSubdomain(o.issuer.name));
     if (o.issuer.kind !== undefined && o.issuer.kind !== 'Issuer' && o.issuer.kind !== 'ClusterIssuer') {
       throw new ValidationError(this, { prop: 'tls.issuer.kind', value: o.issuer.kind, rule: 'a cert-manager issuer is an Issuer or a ClusterIssuer', fix: "use 'ClusterIssuer' or 'Issuer'" });
+    }
+    if (o.extraDnsNames !== undefined && !Array.isArray(o.extraDnsNames)) {
+      throw new ValidationError(this, { prop: 'tls.extraDnsNames', value: o.extraDnsNames, rule: 'a list of host names', fix: 'write extraDnsNames: ["vault.example.net"]' });
     }
     (o.extraDnsNames ?? []).forEach((n, i) => {
       ValidationError.within(this, `tls.extraDnsNames[${i}]`, () => validateDnsSubdomain(typeof n === 'string' && n.startsWith('*.') ? n.slice(2) : n));
@@ -633,6 +642,7 @@ export class Vault extends Construct implements IServiceEndpoint {
       if (!(value instanceof EnvValue)) {
         throw new ValidationError(this, { prop, value, rule: 'not an EnvValue', fix: 'use EnvValue.fromSecret(name, key) for credentials, EnvValue.of(value) for plain values' });
       }
+      ValidationError.within(this, prop, () => value._validate());
       // a literal credential here is judged on the StatefulSet like anywhere else (HK-SCR-01, HK-X-01)
       return value._render(name) as unknown as k8s.EnvVar;
     });
@@ -641,6 +651,11 @@ export class Vault extends Construct implements IServiceEndpoint {
   private apiServerEgress(api: VaultKubernetesApi | undefined): k8s.NetworkPolicyEgressRule {
     const cidrs = api?.cidrs ?? ['0.0.0.0/0'];
     const ports = api?.ports ?? [443, 6443];
+    for (const [key, list] of [['cidrs', cidrs], ['ports', ports]] as const) {
+      if (!Array.isArray(list)) {
+        throw new ValidationError(this, { prop: `kubernetesApi.${key}`, value: list, rule: 'a list', fix: key === 'cidrs' ? 'write cidrs: ["192.168.10.10/32"]' : 'write ports: [6443]' });
+      }
+    }
     if (cidrs.length === 0) {
       throw new ValidationError(this, { prop: 'kubernetesApi.cidrs', value: cidrs, rule: 'service registration needs to reach the API server', fix: 'list the control-plane node addresses, e.g. ["192.168.10.10/32"], or leave cidrs out' });
     }

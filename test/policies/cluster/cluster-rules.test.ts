@@ -23,7 +23,7 @@ function app(name: string, namespace: string, peer?: string): Manifest[] {
 describe('CLUSTER_RULES', () => {
   test('are ordered by id, unique, and documented', () => {
     const ids = CLUSTER_RULES.map((r) => r.id);
-    expect(ids).toEqual(['HK-API-03', 'HK-AVL-02', 'HK-AVL-04', 'HK-AVL-05', 'HK-AVL-06', 'HK-NET-01', 'HK-NET-02', 'HK-NET-04', 'HK-RES-06', 'HK-X-03', 'HK-X-21']);
+    expect(ids).toEqual(['HK-API-03', 'HK-API-05', 'HK-AVL-02', 'HK-AVL-04', 'HK-AVL-05', 'HK-AVL-06', 'HK-NET-01', 'HK-NET-02', 'HK-NET-04', 'HK-NET-12', 'HK-RES-06', 'HK-SCR-04', 'HK-X-03', 'HK-X-21']);
     expect([...ids].sort()).toEqual(ids);
     for (const r of CLUSTER_RULES) {
       expect(r.title.length).toBeGreaterThan(10);

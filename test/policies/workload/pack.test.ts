@@ -17,7 +17,7 @@ describe('WORKLOAD_RULES', () => {
   test('ids are unique and ordered, and every rule is documented', () => {
     const ids = WORKLOAD_RULES.map((r) => r.id);
     expect(ids).toEqual([...new Set(ids)].sort());
-    expect(ids).toHaveLength(30);
+    expect(ids).toHaveLength(31);
     for (const r of WORKLOAD_RULES) {
       expect(r.id).toMatch(/^HK-[A-Z]+-\d{2}$/);
       expect([r.title, r.explanation, r.fix].every((s) => s.trim().length > 10)).toBe(true);

@@ -331,6 +331,16 @@ describe('OAuth2Proxy errors', () => {
     new OAuth2Proxy(s.ns, id, { name: 'prometheus', upstream: s.prometheus, ...props });
   });
 
+  test('an upstream that is no Service, and lists given as something else, are refused, not iterated', () => {
+    // found by the property suite's type-confusion inputs (JavaScript callers, `as any`): these were TypeErrors
+    expect(err({ upstream: undefined as any })).toBe(`${PATH} upstream = undefined: the front needs the Service of the UI it protects. Fix: pass the AppWorkload, or a typed endpoint such as ChartUpstreams.prometheus() / ExternalService.fromProfile(...)`);
+    expect(err({ upstream: { serviceName: 'ui' } as any })).toMatch(/^\[lab\/monitoring\/Front\] upstream = \{"serviceName":"ui"\}: the front needs the Service/);
+    expect(err({ emailDomains: 'example.net' as any })).toBe(`${PATH} emailDomains = "example.net": a list. Fix: write emailDomains: ["*"]`);
+    expect(err({ allowedGroups: 'admins' as any })).toBe(`${PATH} allowedGroups = "admins": a list. Fix: write allowedGroups: ["admins"]`);
+    expect(err({ scopes: 'openid' as any })).toBe(`${PATH} scopes = "openid": a list. Fix: write scopes: ["openid"]`);
+    expect(err({ trustedProxyCidrs: '10.0.0.0/8' as any })).toBe(`${PATH} trustedProxyCidrs = "10.0.0.0/8": a list. Fix: write trustedProxyCidrs: ["192.168.10.224/28"]`);
+  });
+
   test('seed 003 issuer mismatch: an Authentik issuer without the trailing slash', () => {
     expect(err({ issuerUrl: 'https://auth.lab.example.net/application/o/prometheus' })).toBe(
       `${PATH} issuerUrl = "https://auth.lab.example.net/application/o/prometheus": Authentik publishes this issuer with a trailing slash and oauth2-proxy compares issuers byte for byte, `

@@ -181,11 +181,34 @@ describe('Vault refuses', () => {
     expect(() => newVault(vaultNamespace(), { extraBlocks: [HclBlock.of('seal', ['transit'], { token_file: '/vault/unseal/token', disable_renewal: false })] })).not.toThrow();
   });
 
+  test('lists given as something else, bad tolerations and bad labels in selectors', () => {
+    // found by the property suite's type-confusion inputs: TypeErrors, or objects the API server refuses
+    expect(errorOf(() => newVault(vaultNamespace(), { tls: VaultTls.certManager({ issuer: { name: 'ca' }, extraDnsNames: 'vault.example.net' as any }) })))
+      .toBe(`${AT} tls.extraDnsNames = "vault.example.net": a list of host names. Fix: write extraDnsNames: ["vault.example.net"]`);
+    expect(errorOf(() => newVault(vaultNamespace(), { kubernetesApi: { ports: '6443' as any } })))
+      .toBe(`${AT} kubernetesApi.ports = "6443": a list. Fix: write ports: [6443]`);
+    expect(errorOf(() => newVault(vaultNamespace(), { tolerations: { key: 'x' } as any })))
+      .toBe(`${AT} tolerations = {"key":"x"}: a list of tolerations. Fix: write tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }]`);
+    expect(errorOf(() => newVault(vaultNamespace(), { tolerations: [{ key: 'x', operator: 'Bogus' }] })))
+      .toBe(`${AT} tolerations[0].operator = "Bogus": a toleration operator is "Equal" or "Exists". Fix: use "Exists" to match any value of the key, "Equal" to match one value`);
+    expect(errorOf(() => newVault(vaultNamespace(), { nodeSelector: { 'node type': 'compute' } })))
+      .toMatch(/^\[lab\/vault\/vault\] nodeSelector\.node type = "node type": not a label key/);
+    expect(errorOf(() => newVault(vaultNamespace(), { allowFrom: [{ namespace: 'apps', podSelector: { app: 'bad value!' } }] })))
+      .toMatch(/^\[lab\/vault\/vault\] allowFrom\.podSelector\.app = "bad value!": not a label value/);
+  });
+
   test('HCL that cannot be written', () => {
     expect(errorOf(() => newVault(vaultNamespace(), { extraConfig: { 'plugin dir': '/x' } })))
-      .toBe(`${AT} config.plugin dir = "plugin dir": not an HCL identifier (letters, digits, "_" and "-", starting with a letter or "_"). Fix: use the attribute or block name from Vault's configuration reference, e.g. "default_lease_ttl"`);
+      .toBe(`${AT} extraConfig.plugin dir = "plugin dir": not an HCL identifier (letters, digits, "_" and "-", starting with a letter or "_"). Fix: use the attribute or block name from Vault's configuration reference, e.g. "default_lease_ttl"`);
     expect(errorOf(() => newVault(vaultNamespace(), { extraConfig: { cluster_name: '${name}' } })))
-      .toBe(`${AT} config.cluster_name = "\${name}": HCL 1 reads "\${" as the start of an interpolation. Fix: remove the "\${" sequence; Vault configuration takes literal values (or environment variables for secrets)`);
+      .toBe(`${AT} extraConfig.cluster_name = "\${name}": HCL 1 reads "\${" as the start of an interpolation. Fix: remove the "\${" sequence; Vault configuration takes literal values (or environment variables for secrets)`);
+    // found by the property suite: these named `config.<attribute>`, which is no prop of Vault
+    expect(errorOf(() => newVault(vaultNamespace(), { extraBlocks: [HclBlock.of('telemetry', [], {}, [HclBlock.of('statsd', [], { address: 'a${b}' })])] })))
+      .toBe(`${AT} extraBlocks[0].statsd.address = "a\${b}": HCL 1 reads "\${" as the start of an interpolation. Fix: remove the "\${" sequence; Vault configuration takes literal values (or environment variables for secrets)`);
+    expect(errorOf(() => newVault(vaultNamespace(), { extraBlocks: [HclBlock.of('seal', ['tr ansit\u0001'])] })))
+      .toBe(`${AT} extraBlocks[0].seal.labels[0] = "tr ansit\\u0001": a control character other than newline, carriage return or tab cannot be written in an HCL string. Fix: remove it`);
+    expect(errorOf(() => newVault(vaultNamespace(), { extraBlocks: [HclBlock.of('9seal')] })))
+      .toBe(`${AT} extraBlocks[0].9seal = "9seal": not an HCL identifier (letters, digits, "_" and "-", starting with a letter or "_"). Fix: use the attribute or block name from Vault's configuration reference, e.g. "default_lease_ttl"`);
   });
 
   test('bad env: names, variables the construct sets, literal credentials, non-EnvValues', () => {
@@ -236,5 +259,14 @@ describe('Vault refuses', () => {
     const derived = vaultNamespace(false, VAULT_PROFILE, {});
     newVault(derived);
     expect(Testing.synth(derived).find((o: any) => o.kind === 'ResourceQuota').spec.hard).toEqual({ 'requests.cpu': '400m', 'requests.memory': '1Gi', 'limits.memory': '2Gi' });
+  });
+});
+
+describe('Vault env values are judged where Vault receives them (issue 8)', () => {
+  test('a Secret name and key of an EnvValue', () => {
+    expect(errorOf(() => newVault(vaultNamespace(), { env: { VAULT_TOKEN: EnvValue.fromSecret('vault token', 'token') } })))
+      .toBe(`${AT} env.VAULT_TOKEN.name = "vault token": not a DNS-1123 subdomain (dot-separated lower-case labels, at most 253 characters). Fix: did you mean "vault-token"?`);
+    expect(errorOf(() => newVault(vaultNamespace(), { env: { VAULT_TOKEN: EnvValue.fromSecret('vault-token', 'token/value') } })))
+      .toBe(`${AT} env.VAULT_TOKEN.key = "token/value": not a ConfigMap or Secret key (at most 253 letters, digits, "-", "_" and ".", not starting with ".."). Fix: did you mean "token-value"? (a key is one file name, not a path)`);
   });
 });

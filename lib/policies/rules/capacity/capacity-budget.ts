@@ -20,7 +20,9 @@ export const capacityBudgetRule: PolicyRule = {
   explanation: 'The cortex cluster requested 96-99% of its workers\' memory: seven cortex-school pods stayed Pending with '
     + '"Insufficient memory" while the two CriticalAddonsOnly masters could not take them. Requests are what the scheduler '
     + 'reserves, so over-requesting stops pods from starting even when real usage is low. The placement simulation names '
-    + 'the pods that would stay Pending before they are deployed.',
+    + 'the pods that would stay Pending before they are deployed, volumes included: a claim that only static local '
+    + 'PersistentVolumes can bind pins its pod to their nodes (the homelab\'s Whisparr claimed a local-ssd volume on k3s3 by '
+    + 'label), a strict-local Longhorn class to the nodes with its disks, and a claim no volume can bind stays Pending.',
   fix: 'lower the memory requests to what the apps use at rest, mark optional apps Criticality.OPTIONAL and scale them down, or add nodes to the profile',
   analyze(ctx) {
     const profile = ctx.profile;
@@ -60,7 +62,7 @@ export const capacityBudgetRule: PolicyRule = {
   },
   report(ctx) {
     if (!ctx.profile || ctx.profile.nodes.length === 0) return undefined;
-    const { nodes, pending } = simulatePlacement(ctx);
+    const { nodes, pending, demands } = simulatePlacement(ctx);
     const lines = [
       'First-fit placement of every long-running pod (DaemonSets and upstream charts\' per-node pods first, then by priority and size), honouring taints, node selectors, node affinity, GPUs and hostname anti-affinity.',
       '',
@@ -69,6 +71,11 @@ export const capacityBudgetRule: PolicyRule = {
     ];
     for (const p of nodes) {
       lines.push(`| ${p.node.name} | ${p.pods.length} | ${Math.round(p.cpu)}m of ${p.node.cpu.millis}m | ${pct(p.cpu, p.node.cpu.millis)} | ${mi(p.memory)} of ${mi(p.node.memory.bytes)} | ${pct(p.memory, p.node.memory.bytes)} | ${mi(p.memoryLimit)} | ${(p.memoryLimit / p.node.memory.bytes).toFixed(2)}× |`);
+    }
+    const pinned = demands.filter(({ demand: d, count }) => count > 0 && d.eligible.length > 0 && d.eligible.length < d.schedulable.length);
+    if (pinned.length) {
+      lines.push('', 'Pods whose volumes narrow their nodes (static PersistentVolumes\' node affinity, strict-local Longhorn classes):', '');
+      for (const { demand: d } of pinned) lines.push(`- ${d.owner}: ${d.eligible.map((n) => n.name).join(', ')} (of ${d.schedulable.map((n) => n.name).join(', ')})`);
     }
     lines.push('');
     if (pending.length === 0) lines.push('Every pod is placed.');

@@ -1,5 +1,8 @@
 import { PolicyRule } from '../../rule';
+import { allowAllIngressRule } from './allow-all-ingress';
 import { limitRangeComplianceRule } from './limit-range-compliance';
+import { fluxReferencesRule } from './flux-references';
+import { objectReferencesRule } from './object-references';
 import { namespaceNetworkBaselineRule } from './namespace-network-baseline';
 import { namespaceQuotasRule } from './namespace-quotas';
 import { networkPolicyCoverageRule } from './network-policy-coverage';
@@ -22,10 +25,14 @@ export * from './service-targets-pods';
 export * from './namespace-quotas';
 export * from './service-references';
 export * from './limit-range-compliance';
+export * from './flux-references';
+export * from './object-references';
+export * from './allow-all-ingress';
 
 /** Every rule that judges the object set as a whole (cross-references, coverage, namespace guard rails), ordered by id. */
 export const CLUSTER_RULES: readonly PolicyRule[] = [
   noDefaultNamespaceRule, // HK-API-03
+  fluxReferencesRule, // HK-API-05
   replicaSpreadRule, // HK-AVL-02
   pdbCoverageRule, // HK-AVL-04
   pdbAllowsEvictionRule, // HK-AVL-05
@@ -33,7 +40,9 @@ export const CLUSTER_RULES: readonly PolicyRule[] = [
   networkPolicyCoverageRule, // HK-NET-01
   namespaceNetworkBaselineRule, // HK-NET-02
   serviceTargetsPodsRule, // HK-NET-04
+  allowAllIngressRule, // HK-NET-12
   namespaceQuotasRule, // HK-RES-06
+  objectReferencesRule, // HK-SCR-04
   serviceReferencesRule, // HK-X-03
   limitRangeComplianceRule, // HK-X-21
 ];

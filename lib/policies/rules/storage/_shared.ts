@@ -161,6 +161,16 @@ export interface Claim {
   readonly copies: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly accessModes: readonly string[];
+  /** `storageClassName: ""`: the claim binds only PersistentVolumes without a class, never a provisioned one. */
+  readonly noClass: boolean;
+  /** The PersistentVolume the claim names (`volumeName`), if any. */
+  readonly volumeName?: string;
+  /** The claim's label selector over PersistentVolumes, if any. */
+  readonly selector?: any;
+  /** `Filesystem` (the default) or `Block`. */
+  readonly volumeMode: string;
+  /** True for volumeClaimTemplates and ephemeral volumes: every pod gets a claim (and a volume) of its own. */
+  readonly perPod: boolean;
 }
 
 /** Every claim of the object set, with the default StorageClass applied where a claim names none. */
@@ -182,6 +192,11 @@ function readClaims(ctx: PolicyContext, defaultClass: string | undefined): Claim
       bytes: quantityValue(spec?.resources?.requests?.storage) ?? 0,
       labels: labels ?? {},
       accessModes: Array.isArray(spec?.accessModes) ? spec.accessModes : [],
+      noClass: cls === '',
+      volumeName: typeof spec?.volumeName === 'string' && spec.volumeName !== '' ? spec.volumeName : undefined,
+      selector: spec?.selector && typeof spec.selector === 'object' ? spec.selector : undefined,
+      volumeMode: typeof spec?.volumeMode === 'string' ? spec.volumeMode : 'Filesystem',
+      perPod: record.manifest.kind !== 'PersistentVolumeClaim',
     });
   };
   for (const record of ctx.objects) {
@@ -204,6 +219,53 @@ function readClaims(ctx: PolicyContext, defaultClass: string | undefined): Claim
       if (t) add(record, ns, vol.name, `ephemeral volume "${vol.name}" of ${m.kind} ${ns}/${m.metadata.name}`, t.spec, t.metadata?.labels, copies);
     }
   }
+  return out;
+}
+
+/** The claims of an object set, indexed for the workloads that mount them. */
+export interface ClaimIndex {
+  /** PersistentVolumeClaims by `namespace/name`. */
+  readonly pvcs: ReadonlyMap<string, Claim>;
+  /** volumeClaimTemplates and ephemeral volumes by the workload they are written in. */
+  readonly perPod: ReadonlyMap<ManifestRecord, readonly Claim[]>;
+}
+
+/** {@link claimsOf} indexed (once per policy context and default class). */
+export function claimIndex(ctx: PolicyContext, defaultClass: string | undefined): ClaimIndex {
+  let byDefault = indexCache.get(ctx);
+  if (!byDefault) indexCache.set(ctx, (byDefault = new Map()));
+  let index = byDefault.get(defaultClass);
+  if (!index) {
+    const pvcs = new Map<string, Claim>();
+    const perPod = new Map<ManifestRecord, Claim[]>();
+    for (const c of claimsOf(ctx, defaultClass)) {
+      if (!c.perPod) pvcs.set(`${c.namespace}/${c.name}`, c);
+      else {
+        const list = perPod.get(c.record);
+        if (list) list.push(c);
+        else perPod.set(c.record, [c]);
+      }
+    }
+    byDefault.set(defaultClass, (index = { pvcs, perPod }));
+  }
+  return index;
+}
+
+const indexCache = new WeakMap<PolicyContext, Map<string | undefined, ClaimIndex>>();
+
+/**
+ * The claims a workload's pods mount: the PersistentVolumeClaims its volumes name (those in the
+ * object set) and its own volumeClaimTemplates and ephemeral volumes.
+ */
+export function claimsMountedBy(record: ManifestRecord, podSpec: any, index: ClaimIndex): Claim[] {
+  const ns = record.manifest.metadata?.namespace || 'default';
+  const out: Claim[] = [];
+  for (const v of Array.isArray(podSpec?.volumes) ? podSpec.volumes : []) {
+    const name = v?.persistentVolumeClaim?.claimName;
+    const c = typeof name === 'string' ? index.pvcs.get(`${ns}/${name}`) : undefined;
+    if (c && !out.includes(c)) out.push(c);
+  }
+  out.push(...(index.perPod.get(record) ?? []));
   return out;
 }
 

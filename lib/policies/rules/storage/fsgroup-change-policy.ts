@@ -1,6 +1,6 @@
 import { podTemplateOf } from '../../pod';
 import { AnalysisViolation, PolicyRule, RuleLevel, describe } from '../../rule';
-import { Claim, claimsOf, defaultClassName, longhornClasses } from './_shared';
+import { Claim, claimIndex, claimsMountedBy, defaultClassName, longhornClasses } from './_shared';
 
 /** Access modes the kubelet applies fsGroup to on Longhorn volumes (CSIDriver fsGroupPolicy ReadWriteOnceWithFSType). */
 const SINGLE_NODE_MODES: ReadonlySet<string> = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
@@ -24,31 +24,16 @@ export const fsGroupChangePolicyRule: PolicyRule = {
   analyze(ctx) {
     const classes = longhornClasses(ctx);
     if (classes.size === 0) return [];
-    const claims = claimsOf(ctx, defaultClassName(ctx, classes));
-    const pvcs = new Map<string, Claim>();
-    const templates = new Map<unknown, Claim[]>();
-    for (const c of claims) {
-      if (c.record.manifest.kind === 'PersistentVolumeClaim') pvcs.set(`${c.namespace}/${c.name}`, c);
-      else {
-        const list = templates.get(c.record);
-        if (list) list.push(c);
-        else templates.set(c.record, [c]);
-      }
-    }
-    const isLonghorn = (c: Claim | undefined) => c !== undefined && c.className !== undefined && classes.has(c.className) && chowned(c);
+    const index = claimIndex(ctx, defaultClassName(ctx, classes));
+    const isLonghorn = (c: Claim) => c.className !== undefined && classes.has(c.className) && chowned(c);
     const out: AnalysisViolation[] = [];
     for (const record of ctx.objects) {
       const pod = podTemplateOf(record.manifest);
       if (!pod) continue;
       const sc = pod.spec?.securityContext ?? {};
       if (sc.fsGroup === undefined || sc.fsGroupChangePolicy === 'OnRootMismatch') continue;
-      const ns = record.manifest.metadata?.namespace || 'default';
-      const mounted: string[] = [];
-      for (const v of Array.isArray(pod.spec?.volumes) ? pod.spec.volumes : []) {
-        const name = v?.persistentVolumeClaim?.claimName;
-        if (name && isLonghorn(pvcs.get(`${ns}/${name}`))) mounted.push(`claim ${name}`);
-      }
-      for (const c of templates.get(record) ?? []) if (isLonghorn(c)) mounted.push(c.description.replace(/ of .*$/, ''));
+      const mounted = claimsMountedBy(record, pod.spec, index).filter(isLonghorn)
+        .map((c) => (c.perPod ? c.description.replace(/ of .*$/, '') : `claim ${c.name}`));
       if (mounted.length) {
         out.push({
           target: record,

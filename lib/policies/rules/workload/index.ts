@@ -29,6 +29,7 @@ import { serviceLinksRule } from './service-links';
 import { rwoRolloutStrategyRule } from './rwo-rollout-strategy';
 import { secretValuesRule } from './secret-values';
 import { startupCommandsRule } from './startup-commands';
+import { entrypointContractsRule } from './entrypoint-contracts';
 
 export * from './selector-matches-template';
 export * from './image-tag';
@@ -59,6 +60,7 @@ export * from './credentials-in-config';
 export * from './service-links';
 export * from './secret-values';
 export * from './startup-commands';
+export * from './entrypoint-contracts';
 export * from './rwo-rollout-strategy';
 
 /** Every rule that judges a single workload or ConfigMap, ordered by id. */
@@ -92,5 +94,6 @@ export const WORKLOAD_RULES: readonly PolicyRule[] = [
   credentialsInConfigRule, // HK-X-01
   serviceLinksRule, // HK-X-02
   startupCommandsRule, // HK-X-07
+  entrypointContractsRule, // HK-X-08
   rwoRolloutStrategyRule, // HK-X-15
 ];
