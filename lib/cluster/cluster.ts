@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { atPath } from '../core/errors';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
+import { secretRequirementsOf } from '../core/secrets';
 import { appBoundaryOf } from '../core/tree';
 import { blockingFindings, createContext, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
 import { BASELINE_PACK } from '../policies/packs/baseline';
@@ -102,7 +103,8 @@ export class Cluster extends Construct {
       for (const e of c.node.validate()) errors.push(atPath(c.node.path, e));
     }
     const objects = this.render();
-    const ctx = createContext(objects, this.profile);
+    const declared = secretRequirementsOf(this).map((r) => ({ namespace: r.namespace, name: r.name, keys: Object.keys(r.keys), consumer: r.path }));
+    const ctx = createContext(objects, this.profile, declared);
     const findings = this.evaluate(objects, ctx);
     errors.push(...blockingFindings(findings).map(formatFinding));
     const report = this.policies.length ? reportSections(objects, this.policies, this.profile, ctx) : [];

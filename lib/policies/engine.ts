@@ -1,12 +1,15 @@
 import { AnnotationKeys } from '../core/labels';
 import { ClusterProfile } from '../core/profile';
-import { Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, PolicyRule, ReportSection, RuleLevel, describe } from './rule';
+import { DeclaredSecret, Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, PolicyRule, ReportSection, RuleLevel, describe } from './rule';
 
 /** The id of the engine's own rule about malformed exemptions. */
 export const EXEMPTION_RULE_ID = 'HK-META-01';
 
-/** Builds the indexed context the rules read. Linear in the number of objects. */
-export function createContext(objects: readonly ManifestRecord[], profile?: ClusterProfile): PolicyContext {
+/**
+ * Builds the indexed context the rules read. Linear in the number of objects.
+ * @param declaredSecrets Secrets constructs declared with `requireSecret` (the Cluster passes them)
+ */
+export function createContext(objects: readonly ManifestRecord[], profile?: ClusterProfile, declaredSecrets: readonly DeclaredSecret[] = []): PolicyContext {
   const byKind = new Map<string, ManifestRecord[]>();
   const byKindNs = new Map<string, ManifestRecord[]>();
   const services = new Map<string, Manifest>();
@@ -29,6 +32,7 @@ export function createContext(objects: readonly ManifestRecord[], profile?: Clus
   return {
     objects,
     profile,
+    declaredSecrets,
     namespaces,
     byKind: (kind) => byKind.get(kind) ?? [],
     inNamespace: (kind, ns) => byKindNs.get(`${kind}\u0000${ns}`) ?? [],

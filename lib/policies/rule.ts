@@ -104,9 +104,23 @@ export interface Finding {
 }
 
 /** What the rules can read: every object of the cluster, indexed, and the cluster profile. */
+/**
+ * A Secret a construct declared it needs (`requireSecret`) without a pod reference showing it,
+ * e.g. one named in chart values (`existingSecret`). Plain data, so rules stay manifest-only.
+ */
+export interface DeclaredSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly keys: readonly string[];
+  /** Construct path of the consumer. */
+  readonly consumer: string;
+}
+
 export interface PolicyContext {
   readonly objects: readonly ManifestRecord[];
   readonly profile?: ClusterProfile;
+  /** Secrets constructs declared with `requireSecret`. @default - none (hand-written objects only) */
+  readonly declaredSecrets: readonly DeclaredSecret[];
   /** Objects by `kind`. */
   byKind(kind: string): readonly ManifestRecord[];
   /** The Service `name` in `namespace`, if synthesized. */

@@ -133,7 +133,10 @@ describe('homelab (seed-repos §1.2, §1.6, §1.9)', () => {
 describe('the real stacks, built the library\'s way', () => {
   test('reference nothing that is not there, keep Redis headroom, and list the Secrets to provide in REPORT.md', () => {
     for (const [build, expected] of [
-      [buildHomelab, ['| media | recyclarr-api-keys | `radarr-api-key`, `sonarr-api-key` | CronJob recyclarr |', '| velero | b2-credentials | `cloud` | BackupStorageLocation b2-offsite |']],
+      [buildHomelab, ['| media | recyclarr-api-keys | `radarr-api-key`, `sonarr-api-key` | CronJob recyclarr |', '| velero | b2-credentials | `cloud` | BackupStorageLocation b2-offsite |',
+        // named only in chart values, declared with requireSecret by the stack
+        '| monitoring | grafana-admin-credentials | `admin-password`, `admin-user` | homelab/monitoring/kube-prometheus-stack |',
+        '| cert-manager | cloudflare-api-token | `api-token` | homelab/cert-manager/cert-manager |']],
       [buildCortex, ['| cortex | anthropic-api-key | `api-key` | Deployment cortex-orchestrator, Deployment cost-tracker, Deployment model-router, Deployment youtube-ingestion |']],
     ] as const) {
       const s = build(new App({ outdir: '/nonexistent' })).synthesize();

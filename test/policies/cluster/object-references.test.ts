@@ -167,6 +167,19 @@ describe('HK-SCR-04 Secrets', () => {
     expect(reportSections(records(secret('x', {})), [{ name: 'x', rules: [objectReferencesRule] }])).toEqual([]);
   });
 
+  test('"Secrets to provide" adds Secrets constructs declare (requireSecret, e.g. named in chart values): listed with the construct path unless a manifest already shows them', () => {
+    const objects = records(secret('made-here', { token: 'dG9r' }), web(envFromKey('secretKeyRef', 'api', 'token')));
+    const ctx = createContext(objects, undefined, [
+      { namespace: 'monitoring', name: 'grafana-admin-credentials', keys: ['admin-user', 'admin-password'], consumer: 'lab/monitoring/kube-prometheus-stack' },
+      { namespace: 'apps', name: 'api', keys: ['client-secret'], consumer: 'lab/apps/front' },
+      { namespace: 'apps', name: 'made-here', keys: ['token'], consumer: 'lab/apps/other' },
+    ]);
+    expect(secretsToProvide(ctx)).toEqual([
+      { namespace: 'apps', name: 'api', keys: [{ key: 'client-secret', optional: false }, { key: 'token', optional: false }], whole: [], consumers: ['Deployment web'] },
+      { namespace: 'monitoring', name: 'grafana-admin-credentials', keys: [{ key: 'admin-password', optional: false }, { key: 'admin-user', optional: false }], whole: [], consumers: ['lab/monitoring/kube-prometheus-stack'] },
+    ]);
+  });
+
   test('a HelmRelease valuesFrom ConfigMap must exist unless optional', () => {
     const hr = (optional?: boolean): Manifest => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'app', namespace: 'apps' }, spec: { valuesFrom: [{ kind: 'ConfigMap', name: 'app-values', optional }] } });
     expect(found(objectReferencesRule, hr())).toEqual([[E, 'spec.valuesFrom[0] names ConfigMap app-values, which is not in namespace apps (ConfigMaps there: none), so the release is never installed']]);

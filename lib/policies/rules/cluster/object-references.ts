@@ -236,14 +236,15 @@ export interface SecretToProvide {
   readonly keys: readonly { readonly key: string; readonly optional: boolean }[];
   /** How consumers take the whole Secret (`envFrom`, `volume`), when some do. */
   readonly whole: readonly ('envFrom' | 'volume')[];
-  /** `Kind name` of each consumer, sorted. */
+  /** `Kind name` of each consumer (the construct path for a declared one), sorted. */
   readonly consumers: readonly string[];
 }
 
 /**
  * The Secrets the pod templates of the set reference (env, envFrom, volumes, projected sources,
- * image pull secrets) that no object of the set creates (a Secret, a cert-manager Certificate's
- * `secretName`, an ExternalSecret's target, a SealedSecret), sorted by namespace and name.
+ * image pull secrets) or constructs declared (`ctx.declaredSecrets`, from `requireSecret`) that
+ * no object of the set creates (a Secret, a cert-manager Certificate's `secretName`, an
+ * ExternalSecret's target, a SealedSecret), sorted by namespace and name.
  */
 export function secretsToProvide(ctx: PolicyContext): SecretToProvide[] {
   const index = indexOf(ctx);
@@ -259,6 +260,14 @@ export function secretsToProvide(ctx: PolicyContext): SecretToProvide[] {
       if (ref.whole) entry.whole.add(ref.whole);
       entry.consumers.add(`${pod.record.manifest.kind} ${pod.record.manifest.metadata?.name}`);
     }
+  }
+  for (const d of ctx.declaredSecrets) {
+    const id = `${d.namespace}/${d.name}`;
+    if (index.secrets.has(id)) continue;
+    // a Secret the manifests already show is listed with those consumers; a declaration only adds keys
+    let entry = needed.get(id);
+    if (!entry) needed.set(id, (entry = { namespace: d.namespace, name: d.name, keys: new Map(), whole: new Set(), consumers: new Set([d.consumer]) }));
+    for (const key of d.keys) entry.keys.set(key, false);
   }
   return [...needed.values()]
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
@@ -306,10 +315,10 @@ export const objectReferencesRule: PolicyRule = {
     const secrets = secretsToProvide(ctx);
     if (secrets.length === 0) return undefined;
     const lines = [
-      'Secrets that pods, Velero locations (`spec.credential`) and Flux HelmReleases (`valuesFrom`) reference and no object of this '
+      'Secrets that pods, Velero locations (`spec.credential`) and Flux HelmReleases (`valuesFrom`) reference, or that constructs '
+        + 'declare with `requireSecret` (Secrets named in chart values, shown with the construct path), and no object of this '
         + 'program creates. The GitOps tree never holds a secret value: create each one in its namespace before its consumers start '
-        + '(SOPS, External Secrets; the Pulumi engine creates them from `pulumi config set --secret`). Secrets named only in chart '
-        + 'values (`existingSecret`) are not listed.',
+        + '(SOPS, External Secrets; the Pulumi engine creates them from `pulumi config set --secret`).',
       '',
       '| namespace | Secret | keys | consumers |',
       '|---|---|---|---|',
