@@ -9,7 +9,7 @@ import { markAppBoundary, uniqueId } from '../core/tree';
 import { namespacesOutsideProgram } from '../core/known-namespaces';
 import { validateDnsLabel, validateLabelKey, validateLabelValue, validateLabels } from '../core/names';
 import { ClusterProfile } from '../core/profile';
-import { compareSemVer } from '../core/semver';
+import { VELERO_FACTS, veleroHas } from '../core/velero-facts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
 import { Schedule } from '../imports/velero.io';
 import { BackupStorageLocation } from './backup-storage-location';
@@ -98,10 +98,10 @@ export interface BackupScheduleProps {
   readonly name?: string;
 }
 
-/** Version from which Velero resolves `CRON_TZ=` zones (velero#9519). */
-export const CRON_TZ_SINCE = 'v1.18.1';
-/** Version from which Velero matches glob patterns in included namespaces (velero#9255). */
-export const NAMESPACE_GLOBS_SINCE = 'v1.18.0';
+/** Version from which Velero resolves `CRON_TZ=` zones (velero#9519); see VELERO_FACTS.cronTimeZone. */
+export const CRON_TZ_SINCE: string = VELERO_FACTS.cronTimeZone.since;
+/** Version from which Velero matches glob patterns in included namespaces (velero#9255); see VELERO_FACTS.namespaceGlobs. */
+export const NAMESPACE_GLOBS_SINCE: string = VELERO_FACTS.namespaceGlobs.since;
 
 const GLOB = /[*?[\]{}]/;
 
@@ -141,7 +141,7 @@ export class BackupSchedule extends Construct {
     this.name = ValidationError.within(this, 'name', () => validateDnsLabel(props.name ?? id));
 
     this.cron = ValidationError.within(this, 'schedule', () => parseCron(props.schedule));
-    if (this.cron.timeZone !== undefined && compareSemVer(velero.version, CRON_TZ_SINCE) < 0) {
+    if (this.cron.timeZone !== undefined && !veleroHas('cronTimeZone', velero.version)) {
       throw new ValidationError(this, {
         prop: 'schedule', value: props.schedule,
         rule: `Velero ${velero.version} cannot resolve CRON_TZ zones (it reports "unknown time zone" and the Schedule fails validation; fixed in ${CRON_TZ_SINCE})`,
@@ -290,7 +290,7 @@ export class BackupSchedule extends Construct {
           throw new ValidationError(this, { prop: 'namespaces', value: list, rule: '"*" already includes every namespace', fix: 'use ["*"] alone, or list the namespaces' });
         }
       } else if (GLOB.test(n)) {
-        if (compareSemVer(velero.version, NAMESPACE_GLOBS_SINCE) < 0) {
+        if (!veleroHas('namespaceGlobs', velero.version)) {
           throw new ValidationError(this, { prop: `namespaces[${i}]`, value: n, rule: `Velero ${velero.version} matches included namespaces by exact name only, so a pattern includes nothing (velero#1874, globs since ${NAMESPACE_GLOBS_SINCE})`, fix: 'list the namespaces by name, or use ["*"] with excludedNamespaces' });
         }
       } else {

@@ -8,7 +8,8 @@ import { markAppBoundary, uniqueId } from '../core/tree';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, isIpv4 } from '../core/profile';
 import { requireSecret } from '../core/secrets';
-import { compareSemVer } from '../core/semver';
+import { parseSemVer } from '../core/semver';
+import { VELERO_FACTS, veleroHas } from '../core/velero-facts';
 import { BackupStorageLocation as BackupStorageLocationObject, BackupStorageLocationSpecAccessMode } from '../imports/velero.io';
 import { Velero } from './velero';
 
@@ -60,10 +61,10 @@ export interface BackupStorageLocationProps {
   readonly config?: Record<string, string>;
 }
 
-/** The AWS plugin version that first accepts `checksumAlgorithm` (velero-plugin-for-aws#197). */
-export const CHECKSUM_ALGORITHM_SINCE = 'v1.9.2';
-/** The plugin version that started sending CRC32 checksums by default, with no way to turn them off. */
-export const CRC32_DEFAULT_SINCE = 'v1.9.1';
+/** The AWS plugin version that first accepts `checksumAlgorithm` (velero-plugin-for-aws#197); see VELERO_FACTS.checksumAlgorithmKey. */
+export const CHECKSUM_ALGORITHM_SINCE: string = VELERO_FACTS.checksumAlgorithmKey.since;
+/** The plugin version that started sending CRC32 checksums by default, with no way to turn them off; see VELERO_FACTS.crc32Checksums. */
+export const CRC32_DEFAULT_SINCE: string = VELERO_FACTS.crc32Checksums.since;
 
 /**
  * The BackupStorageLocation `config` for a target, as the AWS object-store plugin expects it:
@@ -82,9 +83,12 @@ export function s3ProviderConfig(target: BackupTarget, awsPluginVersion: string)
   }
   if (target.endpoint) config.s3Url = target.endpoint.replace(/\/$/, '');
   if (target.kind === BackupTargetKind.BACKBLAZE_B2 || target.kind === BackupTargetKind.CEPH_RGW) {
-    if (compareSemVer(awsPluginVersion, CHECKSUM_ALGORITHM_SINCE) >= 0) {
+    if (parseSemVer(awsPluginVersion) === undefined) {
+      throw new Error(`velero-plugin-for-aws ${awsPluginVersion} is not a release version, so whether it sends the CRC32 checksums ${target.kind} rejects cannot be told`);
+    }
+    if (veleroHas('checksumAlgorithmKey', awsPluginVersion)) {
       config.checksumAlgorithm = '';
-    } else if (compareSemVer(awsPluginVersion, CRC32_DEFAULT_SINCE) >= 0) {
+    } else if (veleroHas('crc32Checksums', awsPluginVersion)) {
       throw new Error(`velero-plugin-for-aws ${awsPluginVersion} sends CRC32 checksums, which ${target.kind} rejects (XAmzContentSHA256Mismatch), and cannot turn them off`);
     }
   }
@@ -155,7 +159,7 @@ export class BackupStorageLocation extends Construct {
       if (typeof v !== 'string') {
         throw new ValidationError(this, { prop: `config.${k}`, value: v, rule: 'BackupStorageLocation config values are strings (the CRD field is a string map)', fix: `quote it: ${show(String(v))}` });
       }
-      if (k === 'checksumAlgorithm' && compareSemVer(velero.awsPluginVersion, CHECKSUM_ALGORITHM_SINCE) < 0) {
+      if (k === 'checksumAlgorithm' && !veleroHas('checksumAlgorithmKey', velero.awsPluginVersion)) {
         throw new ValidationError(this, { prop: `config.${k}`, value: v, rule: `velero-plugin-for-aws ${velero.awsPluginVersion} does not know this key and fails with "config has invalid keys"`, fix: `remove it, or use plugin ${CHECKSUM_ALGORITHM_SINCE} or later` });
       }
       config[k] = v;

@@ -7,11 +7,13 @@ import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel, validateLabels } from '../core/names';
 import { ClusterProfile, validateToleration } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
+import { NO_DEFAULT_LOCATION, secondDefaultLocation } from '../core/velero-facts';
 import { Charts, ChartRef, ImageRef, Images, imageReference, isFloatingTag } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
 import { Criticality, PRIORITY_CLASSES } from '../workloads/criticality';
 import { Namespace } from '../workloads/namespace';
-import { ResourceProps } from '../workloads/size';
+import { API_SERVER_PORTS, ingressFrom, tcpPorts } from '../workloads/network-peer';
+import { ResourceProps, Resources, renderResources, resolveResources } from '../workloads/size';
 
 const VELERO = Symbol.for('hardened-homelab.Velero');
 
@@ -62,34 +64,22 @@ export interface VeleroProps {
   readonly chart?: ChartRef;
 }
 
-/** Parsed requests and limits. */
-interface ParsedResources {
-  readonly cpu: Cpu;
-  readonly memory: Memory;
-  readonly memoryLimit: Memory;
-}
-
 const MAX_MEMORY_RATIO = 4;
 
-function parseResources(where: string, prop: string, r: ResourceProps): ParsedResources {
-  const cpu = ValidationError.within(where, `${prop}.cpu`, () => Cpu.parse(r.cpu));
-  const memory = ValidationError.within(where, `${prop}.memory`, () => Memory.parse(r.memory));
-  const memoryLimit = ValidationError.within(where, `${prop}.memoryLimit`, () => Memory.parse(r.memoryLimit));
-  if (cpu.millis === 0 || memory.bytes === 0) {
-    throw new ValidationError(where, { prop, value: r, rule: 'CPU and memory requests must be greater than zero', fix: 'request what the component uses at rest, e.g. { cpu: "100m", memory: "256Mi", memoryLimit: "1Gi" }' });
-  }
-  if (memoryLimit.bytes < memory.bytes || memoryLimit.bytes > MAX_MEMORY_RATIO * memory.bytes) {
+/**
+ * The app pattern's resource checks ({@link resolveResources}), plus the ratio the Velero
+ * namespace's LimitRange admits: the chart's pods get no exemption from it.
+ */
+function parseResources(where: string, prop: string, r: ResourceProps): Resources {
+  const parsed = resolveResources(where, prop, r);
+  if (parsed.memoryLimit.bytes > MAX_MEMORY_RATIO * parsed.memory.bytes) {
     throw new ValidationError(where, {
       prop: `${prop}.memoryLimit`, value: r.memoryLimit,
       rule: `the memory limit must be between the request (${r.memory}) and ${MAX_MEMORY_RATIO}x the request (the namespace LimitRange admits no higher ratio)`,
-      fix: `set memoryLimit between "${r.memory}" and "${Memory.fromBytes(MAX_MEMORY_RATIO * memory.bytes).toString()}"`,
+      fix: `set memoryLimit between "${r.memory}" and "${Memory.fromBytes(MAX_MEMORY_RATIO * parsed.memory.bytes).toString()}"`,
     });
   }
-  return { cpu, memory, memoryLimit };
-}
-
-function renderParsed(r: ParsedResources) {
-  return { requests: { cpu: r.cpu.toString(), memory: r.memory.toString() }, limits: { memory: r.memoryLimit.toString() } };
+  return parsed;
 }
 
 /** A schedule registered with its Velero install, for staggering. */
@@ -163,7 +153,7 @@ export class Velero extends Namespace {
     // Quota: the server, the CRD upgrade Job (which runs the server's resources), two
     // maintenance Jobs at a time and one node agent per node, plus a quarter of headroom.
     const agents = nodeAgent ? profile.nodes.length : 0;
-    const sum = (f: (r: ParsedResources) => number) => 2 * f(server) + 2 * f(maintenance) + agents * f(agent);
+    const sum = (f: (r: Resources) => number) => 2 * f(server) + 2 * f(maintenance) + agents * f(agent);
     const up = (v: number, step: number) => Math.ceil((v * 1.25) / step) * step;
     super(scope, id, {
       podSecurity: nodeAgent ? 'privileged' : 'baseline',
@@ -212,7 +202,7 @@ export class Velero extends Namespace {
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
         volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
       }],
-      resources: renderParsed(server),
+      resources: renderResources(server),
       podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
       containerSecurityContext: restricted,
       priorityClassName: PRIORITY_CLASSES[Criticality.CRITICAL].name,
@@ -224,14 +214,14 @@ export class Velero extends Namespace {
         backupStorageLocation: [],
         volumeSnapshotLocation: [],
         logFormat: 'json',
-        repositoryMaintenanceJob: { ...renderParsed(maintenance), latestJobsCount: 3 },
+        repositoryMaintenanceJob: { ...renderResources(maintenance), latestJobsCount: 3 },
       },
       deployNodeAgent: nodeAgent,
       ...(nodeAgent ? {
         nodeAgent: {
           podVolumePath: `${profile.kubeletRootDir}/pods`,
           pluginVolumePath: `${profile.kubeletRootDir}/plugins`,
-          resources: renderParsed(agent),
+          resources: renderResources(agent),
           tolerations: props.nodeAgentTolerations ?? [{ operator: 'Exists' }],
           priorityClassName: PRIORITY_CLASSES[Criticality.STANDARD].name,
           podSecurityContext: { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } },
@@ -247,7 +237,7 @@ export class Velero extends Namespace {
       upgradeCRDs: true,
       schedules: {},
     };
-    const asStrings = (r: ParsedResources) => ({ cpu: r.cpu.toString(), memory: r.memory.toString(), memoryLimit: r.memoryLimit.toString() });
+    const asStrings = (r: Resources) => ({ cpu: r.cpu.toString(), memory: r.memory.toString(), memoryLimit: r.memoryLimit.toString() });
     this.release = new UpstreamChart(this, 'velero', {
       chart: props.chart ?? Charts.velero,
       values,
@@ -267,12 +257,9 @@ export class Velero extends Namespace {
         policyTypes: ['Egress'],
         egress: Lazy.any({
           produce: () => {
-            const rules: any[] = [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }];
+            const rules: k8s.NetworkPolicyEgressRule[] = [{ ports: tcpPorts(API_SERVER_PORTS) }];
             for (const { port, cidr } of [...this.egressPorts.values()].sort((a, b) => a.port - b.port || (a.cidr ?? '').localeCompare(b.cidr ?? ''))) {
-              rules.push({
-                ...(cidr ? { to: [{ ipBlock: { cidr } }] } : {}),
-                ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
-              });
+              rules.push({ ...(cidr ? { to: [{ ipBlock: { cidr } }] } : {}), ports: tcpPorts([port]) });
             }
             return rules;
           },
@@ -284,10 +271,7 @@ export class Velero extends Namespace {
       spec: {
         podSelector: { matchLabels: { ...VELERO_POD_LABELS } },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': prometheusNamespace } } }],
-          ports: [{ port: k8s.IntOrString.fromNumber(8085), protocol: 'TCP' }],
-        }],
+        ingress: [ingressFrom({ namespace: prometheusNamespace }, [8085])],
       },
     });
 
@@ -300,11 +284,7 @@ export class Velero extends Namespace {
           }).message];
         }
         if (this.defaults.length === 0) {
-          return [new ValidationError(undefined, {
-            prop: 'backupStorageLocations', value: this.locationNames,
-            rule: 'none of them is the default, so backups that name no location fail validation',
-            fix: 'set `default: true` on exactly one of them',
-          }).message];
+          return [new ValidationError(undefined, { prop: 'backupStorageLocations', value: this.locationNames, ...NO_DEFAULT_LOCATION }).message];
         }
         return [];
       },
@@ -346,11 +326,7 @@ export class Velero extends Namespace {
       throw new ValidationError(path, { prop: 'name', value: name, rule: 'a BackupStorageLocation of that name already exists in this Velero install', fix: 'give every location its own name' });
     }
     if (isDefault && this.defaults.length > 0) {
-      throw new ValidationError(path, {
-        prop: 'default', value: true,
-        rule: `${this.defaults[0].name} is already the default BackupStorageLocation; Velero needs exactly one`,
-        fix: `remove \`default: true\` here or from ${this.defaults[0].name}`,
-      });
+      throw new ValidationError(path, { prop: 'default', value: true, ...secondDefaultLocation(this.defaults[0].name) });
     }
     this.locationNames.push(name);
     if (isDefault) this.defaults.push({ name, path });

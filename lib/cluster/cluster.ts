@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { atPath } from '../core/errors';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
 import { secretRequirementsOf } from '../core/secrets';
-import { appBoundaryOf } from '../core/tree';
+import { appBoundaryOf, uniqueId } from '../core/tree';
 import { blockingFindings, createContext, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
 import { BASELINE_PACK } from '../policies/packs/baseline';
 import { Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, ReportSection } from '../policies/rule';
@@ -83,8 +83,8 @@ export class Cluster extends Construct {
   private readonly unnamespaced = new WeakSet<ApiObject>();
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
-    super(scope, id);
-    this.profile = new ClusterProfile(id, props.profile, this.node.path);
+    super(scope, uniqueId(scope, id));
+    this.profile = new ClusterProfile(id, props?.profile, this.node.path);
     ClusterProfile._attach(this, this.profile);
     this.policies = props.policies ?? [BASELINE_PACK];
     this.clusterChart = new Chart(this, CLUSTER_FOLDER, { disableResourceNameHashes: true });

@@ -71,6 +71,9 @@ export class BackupTarget {
    * @param prop prop path used in error messages, e.g. `profile.backupTargets[1]`
    */
   constructor(props: BackupTargetProps, where: string, prop: string) {
+    if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+      throw new ValidationError(where, { prop, value: props, rule: 'a backup target must be an object', fix: `write e.g. ${TARGET_EXAMPLE}` });
+    }
     this.name = ValidationError.within(where, `${prop}.name`, () => validateDnsLabel(props.name));
     if (!Object.values(BackupTargetKind).includes(props.kind)) {
       throw new ValidationError(where, { prop: `${prop}.kind`, value: props.kind, rule: 'unknown backup target kind', fix: 'use BackupTargetKind.MINIO, BACKBLAZE_B2, CEPH_RGW, AWS_S3 or NFS' });
@@ -138,9 +141,14 @@ export class BackupTarget {
   }
 }
 
+const TARGET_EXAMPLE = '{ name: "minio", kind: BackupTargetKind.MINIO, endpoint: "http://192.168.10.100:9000", bucket: "velero" }';
+
 /** Validates a list of targets: each one, and unique names. */
 export function parseBackupTargets(list: readonly BackupTargetProps[] | undefined, where: string, prop = 'profile.backupTargets'): BackupTarget[] {
   const seen = new Set<string>();
+  if (list !== undefined && list !== null && !Array.isArray(list)) {
+    throw new ValidationError(where, { prop, value: list, rule: 'backup targets must be a list', fix: `write an array, e.g. [${TARGET_EXAMPLE}]` });
+  }
   return (list ?? []).map((t, i) => {
     const target = new BackupTarget(t, where, `${prop}[${i}]`);
     if (seen.has(target.name)) {

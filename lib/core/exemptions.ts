@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { AnnotationKeys } from './labels';
+import { validateReason } from './reasons';
 
 const RULE_ID = /^HK-[A-Z]+-\d{2}$/;
 
@@ -16,12 +17,13 @@ export function addExemption(target: IConstruct, ruleId: string, reason: string)
   if (!RULE_ID.test(ruleId)) {
     throw new ValidationError(target, { prop: 'ruleId', value: ruleId, rule: 'not a rule id', fix: 'use an id such as "HK-SEC-08" (see docs/policies.md)' });
   }
-  if (typeof reason !== 'string' || reason.trim().length < 10) {
-    throw new ValidationError(target, { prop: `exemptions.${ruleId}`, value: reason, rule: 'an exemption needs a reason of at least 10 characters', fix: 'say why this object cannot follow the rule, e.g. "the device plugin registers its socket in the kubelet dir"' });
-  }
+  const why = validateReason(target, `exemptions.${ruleId}`, reason, {
+    needs: 'an exemption needs',
+    fix: 'say why this object cannot follow the rule, e.g. "the device plugin registers its socket in the kubelet dir"',
+  });
   const current: string | undefined = obj.metadata.toJson().annotations?.[AnnotationKeys.EXEMPTIONS];
   const map: Record<string, string> = current ? JSON.parse(current) : {};
-  map[ruleId] = reason.trim();
+  map[ruleId] = why;
   const sorted = Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
   obj.metadata.addAnnotation(AnnotationKeys.EXEMPTIONS, JSON.stringify(sorted));
 }

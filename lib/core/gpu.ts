@@ -1,11 +1,63 @@
 /**
- * GPU facts read from pod specs, shared by the GPU patterns (the derived GPU quota) and the GPU
- * analyses (HK-GPU-01/02), so both count the same requests.
+ * GPU facts shared by the GPU patterns (device plugins, the app pattern's `gpu` option, the
+ * derived GPU quota) and the GPU analyses (HK-GPU-*), so both name the same resources, labels
+ * and paths and count the same requests.
  */
+
+/** Extended resource names the GPU device plugins advertise. */
+export const GpuResources = {
+  /** NVIDIA GPUs (whole, or time-sliced replicas when the config does not rename them). */
+  NVIDIA: 'nvidia.com/gpu',
+  /** The name time-sliced NVIDIA replicas get with `renameByDefault: true`. */
+  NVIDIA_SHARED: 'nvidia.com/gpu.shared',
+  /** Intel GPUs driven by i915 (QuickSync iGPUs, Arc with i915). */
+  INTEL_I915: 'gpu.intel.com/i915',
+} as const;
+
+/** The domain of NVIDIA's extended resources (`nvidia.com/gpu`, `nvidia.com/gpu.shared`, MIG slices). */
+export const NVIDIA_RESOURCE_PREFIX = 'nvidia.com/';
+
+/** The RuntimeClass (and containerd handler) of the NVIDIA container runtime. */
+export const NVIDIA_RUNTIME_CLASS = 'nvidia';
+
+/** The node label the NVIDIA device plugin's config manager reads to pick a node's named config. */
+export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
+
+/**
+ * Where a device plugin registers its socket inside its container: fixed by the plugins
+ * (`/var/lib/kubelet/device-plugins`), whatever the node's kubelet root dir, which the hostPath
+ * mounted there must follow.
+ */
+export const DEVICE_PLUGIN_SOCKET_DIR = '/var/lib/kubelet/device-plugins';
+
+/** Where the kubelet's pod-resources socket is read inside a container (GPU-to-pod attribution). */
+export const POD_RESOURCES_DIR = '/var/lib/kubelet/pod-resources';
+
+/** The variable through which the NVIDIA container runtime picks the GPUs a container sees. */
+export const NVIDIA_VISIBLE_DEVICES = 'NVIDIA_VISIBLE_DEVICES';
+
+/**
+ * True when an `NVIDIA_VISIBLE_DEVICES` value hides every GPU (`void`, `none`), which is
+ * harmless; any other value, or a value from a reference, picks GPUs behind the device
+ * plugin's back.
+ */
+export function hidesNvidiaGpus(value: unknown): boolean {
+  return typeof value === 'string' && ['void', 'none'].includes(value.trim().toLowerCase());
+}
+
+/** True for an NVIDIA extended resource (`nvidia.com/...`). */
+export function isNvidiaResource(name: string): boolean {
+  return name.startsWith(NVIDIA_RESOURCE_PREFIX);
+}
+
+/** `gpu.shared` → `nvidia.com/gpu.shared`, as the NVIDIA device plugin qualifies bare resource names (empty stays empty). */
+export function qualifyNvidiaResource(name: string): string {
+  return name === '' || name.includes('/') ? name : `${NVIDIA_RESOURCE_PREFIX}${name}`;
+}
 
 /** True for the extended resources the GPU device plugins advertise. */
 export function isGpuResource(name: string): boolean {
-  return name.startsWith('nvidia.com/') || name.startsWith('gpu.intel.com/') || name.startsWith('amd.com/');
+  return isNvidiaResource(name) || name.startsWith('gpu.intel.com/') || name.startsWith('amd.com/');
 }
 
 /**

@@ -16,3 +16,5 @@ export * from './known-namespaces';
 export * from './quota';
 export * from './credentials';
 export * from './gpu';
+export * from './reasons';
+export * from './velero-facts';

@@ -95,6 +95,9 @@ export function validateLabelValue(value: string): string {
  * error names the key as its prop, e.g. `node-type` for a bad value of `node-type`.
  */
 export function validateLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    invalid('', labels, 'a label map is an object of key: value strings', 'write e.g. { "app.kubernetes.io/name": "web" }');
+  }
   for (const [key, value] of Object.entries(labels)) {
     ValidationError.under(key, () => validateLabelKey(key));
     ValidationError.under(key, () => validateLabelValue(value));

@@ -230,6 +230,7 @@ export class ClusterNode {
 
   /** @internal */
   constructor(p: ClusterNodeProps, prop: string, where: string) {
+    recordAt(p, where, prop, 'a node', '{ name: "worker1", allocatable: { cpu: "4", memory: "8Gi" } }');
     this.name = ValidationError.within(where, `${prop}.name`, () => validateDnsSubdomain(p.name));
     this.role = p.role ?? NodeRole.WORKER;
     this.cpu = ValidationError.within(where, `${prop}.allocatable.cpu`, () => Cpu.parse(p.allocatable?.cpu));
@@ -246,7 +247,8 @@ export class ClusterNode {
     }
     ValidationError.within(where, `${prop}.labels`, () => validateLabels(p.labels ?? {}));
     this.labels = { ...(p.labels ?? {}), 'kubernetes.io/hostname': this.name };
-    this.taints = (p.taints ?? []).map((t, i) => {
+    this.taints = listAt(p.taints, where, `${prop}.taints`, 'node taints', '[{ key: "gpu", effect: TaintEffect.NO_SCHEDULE }]').map((t, i) => {
+      recordAt(t, where, `${prop}.taints[${i}]`, 'a taint', '{ key: "gpu", value: "true", effect: TaintEffect.NO_SCHEDULE }');
       ValidationError.within(where, `${prop}.taints[${i}].key`, () => validateLabelKey(t.key));
       if (t.value !== undefined) ValidationError.within(where, `${prop}.taints[${i}].value`, () => validateLabelValue(t.value as string));
       if (!Object.values(TaintEffect).includes(t.effect)) {
@@ -254,7 +256,8 @@ export class ClusterNode {
       }
       return { ...t };
     });
-    this.disks = (p.disks ?? []).map((d, i) => {
+    this.disks = listAt(p.disks, where, `${prop}.disks`, 'node disks', '[{ tier: "nvme", capacity: "400Gi" }]').map((d, i) => {
+      recordAt(d, where, `${prop}.disks[${i}]`, 'a disk', '{ tier: "nvme", capacity: "400Gi", path: "/var/lib/longhorn" }');
       const tier = ValidationError.within(where, `${prop}.disks[${i}].tier`, () => validateDnsLabel(d.tier));
       const capacity = ValidationError.within(where, `${prop}.disks[${i}].capacity`, () => Memory.parse(d.capacity));
       if (capacity.bytes === 0) {
@@ -265,13 +268,17 @@ export class ClusterNode {
       }
       return { tier, capacity, path: d.path };
     });
-    this.gpus = (p.gpus ?? []).map((g, i) => {
+    this.gpus = listAt(p.gpus, where, `${prop}.gpus`, 'node GPUs', '[{ vendor: GpuVendor.NVIDIA, model: "Tesla T4" }]').map((g, i) => {
+      recordAt(g, where, `${prop}.gpus[${i}]`, 'a GPU entry', '{ vendor: GpuVendor.NVIDIA, model: "Tesla T4", memory: "16Gi" }');
       const count = g.count ?? 1;
       if (!Number.isInteger(count) || count < 1) {
         throw new ValidationError(where, { prop: `${prop}.gpus[${i}].count`, value: g.count, rule: 'a GPU count must be a whole number of at least 1', fix: 'give the number of physical GPUs of this model, or remove the entry' });
       }
       if (!Object.values(GpuVendor).includes(g.vendor)) {
         throw new ValidationError(where, { prop: `${prop}.gpus[${i}].vendor`, value: g.vendor, rule: 'unknown GPU vendor', fix: 'use GpuVendor.NVIDIA or GpuVendor.INTEL' });
+      }
+      if (typeof g.model !== 'string' || g.model.trim() === '') {
+        throw new ValidationError(where, { prop: `${prop}.gpus[${i}].model`, value: g.model, rule: 'a GPU entry names its model', fix: 'give the model as `nvidia-smi -L` or `lspci` shows it, e.g. "Tesla T4"' });
       }
       const memory = g.memory === undefined ? undefined : ValidationError.within(where, `${prop}.gpus[${i}].memory`, () => Memory.parse(g.memory as string));
       if (memory !== undefined && memory.bytes === 0) {
@@ -434,16 +441,17 @@ export class ClusterProfile {
    */
   constructor(name: string, props: ClusterProfileProps, where: string = `ClusterProfile(${name})`) {
     this.name = ValidationError.within(where, 'name', () => validateDnsLabel(name));
+    recordAt(props, where, 'profile', 'the cluster profile', '{ distro: Distro.K3S, version: "v1.32.5+k3s1", nodes: [...] }');
     if (!Object.values(Distro).includes(props.distro)) {
       throw new ValidationError(where, { prop: 'profile.distro', value: props.distro, rule: 'unknown distribution', fix: 'use Distro.K3S, Distro.KUBEADM or Distro.TALOS' });
     }
     this.distro = props.distro;
-    if (!/^v?\d+\.\d+(\.\d+)?([-+].*)?$/.test(props.version ?? '')) {
+    if (typeof props.version !== 'string' || !/^v?\d+\.\d+(\.\d+)?([-+].*)?$/.test(props.version)) {
       throw new ValidationError(where, { prop: 'profile.version', value: props.version, rule: 'not a Kubernetes version', fix: 'use the server version, e.g. "v1.32.5+k3s1"' });
     }
     this.version = props.version;
     this.kubeletRootDir = props.kubeletRootDir ?? '/var/lib/kubelet';
-    if (!this.kubeletRootDir.startsWith('/') || this.kubeletRootDir.endsWith('/')) {
+    if (typeof this.kubeletRootDir !== 'string' || !this.kubeletRootDir.startsWith('/') || this.kubeletRootDir.endsWith('/')) {
       throw new ValidationError(where, { prop: 'profile.kubeletRootDir', value: props.kubeletRootDir, rule: 'must be an absolute path without a trailing slash', fix: 'use "/var/lib/kubelet" (the K3s default since v0.10)' });
     }
     if (!Array.isArray(props.nodes) || props.nodes.length === 0) {
@@ -462,7 +470,7 @@ export class ClusterProfile {
       this.domain = ValidationError.within(where, 'profile.domain', () => validateDnsSubdomain(props.domain as string));
     }
     if (props.gateway) {
-      const g = props.gateway;
+      const g = recordAt(props.gateway, where, 'profile.gateway', 'the gateway', '{ name: "main-gateway", namespace: "networking" }');
       ValidationError.within(where, 'profile.gateway.name', () => validateDnsLabel(g.name));
       ValidationError.within(where, 'profile.gateway.namespace', () => validateDnsLabel(g.namespace));
       if (g.sectionName !== undefined) ValidationError.within(where, 'profile.gateway.sectionName', () => validateDnsSubdomain(g.sectionName as string));
@@ -481,6 +489,7 @@ export class ClusterProfile {
       this.gateway = { name: g.name, namespace: g.namespace, sectionName: g.sectionName ?? 'https', ip: g.ip, cidr: g.cidr };
     }
     if (props.identityProvider) {
+      recordAt(props.identityProvider, where, 'profile.identityProvider', 'the identity provider', '{ kind: IdentityProviderKind.AUTHENTIK, host: "auth.example.net" }');
       if (!Object.values(IdentityProviderKind).includes(props.identityProvider.kind)) {
         throw new ValidationError(where, { prop: 'profile.identityProvider.kind', value: props.identityProvider.kind, rule: 'unknown identity provider', fix: 'use IdentityProviderKind.AUTHENTIK or IdentityProviderKind.OIDC' });
       }
@@ -488,17 +497,23 @@ export class ClusterProfile {
       this.identityProvider = { ...props.identityProvider };
     }
     if (props.gitops) {
-      const g = props.gitops;
+      const g = recordAt(props.gitops, where, 'profile.gitops', 'the GitOps settings', '{ engine: GitOpsEngine.FLUX, repoUrl: "https://github.com/example/lab" }');
       if (!Object.values(GitOpsEngine).includes(g.engine)) {
         throw new ValidationError(where, { prop: 'profile.gitops.engine', value: g.engine, rule: 'unknown GitOps engine', fix: 'use GitOpsEngine.FLUX or GitOpsEngine.ARGO_CD' });
       }
       if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(g.repoUrl ?? '')) {
         throw new ValidationError(where, { prop: 'profile.gitops.repoUrl', value: g.repoUrl, rule: 'not a Git URL', fix: 'use an https:// or ssh:// URL of the repository the tree is committed to' });
       }
+      if (g.branch !== undefined && (typeof g.branch !== 'string' || g.branch.trim() === '')) {
+        throw new ValidationError(where, { prop: 'profile.gitops.branch', value: g.branch, rule: 'a branch name is a non-empty string', fix: 'give the branch the tree is committed to, e.g. "main", or leave branch out' });
+      }
+      if (g.path !== undefined && typeof g.path !== 'string') {
+        throw new ValidationError(where, { prop: 'profile.gitops.path', value: g.path, rule: 'the tree\'s path in the repository is a string', fix: `use e.g. "dist/${this.name}", or leave path out` });
+      }
       const path = (g.path ?? `dist/${this.name}`).replace(/^\.\//, '').replace(/\/$/, '');
       this.gitops = { engine: g.engine, repoUrl: g.repoUrl, branch: g.branch ?? 'main', path };
     }
-    const cap = props.capacity ?? {};
+    const cap = props.capacity === undefined || props.capacity === null ? {} : recordAt(props.capacity, where, 'profile.capacity', 'the capacity budget', '{ maxMemoryRequestShare: 0.85 }');
     this.capacity = {
       maxMemoryRequestShare: cap.maxMemoryRequestShare ?? 0.85,
       maxCpuRequestShare: cap.maxCpuRequestShare ?? 0.85,
@@ -510,19 +525,21 @@ export class ClusterProfile {
         throw new ValidationError(where, { prop: `profile.capacity.${k}`, value: (cap as any)[k], rule: `must be a number above 0 and at most ${max}`, fix: k === 'maxMemoryLimitRatio' ? 'use e.g. 1.5 (limits may add up to 150% of allocatable memory)' : 'use a share such as 0.85 (85% of allocatable)' });
       }
     }
-    this.externalServices = (props.externalServices ?? []).map((s, i) => {
+    this.externalServices = listAt(props.externalServices, where, 'profile.externalServices', 'external services', '[{ name: "postgres", namespace: "data", ports: [5432], reason: "..." }]').map((s, i) => {
+      recordAt(s, where, `profile.externalServices[${i}]`, 'an external service', '{ name: "postgres", namespace: "data", ports: [5432], reason: "installed by the platform repo" }');
       ValidationError.within(where, `profile.externalServices[${i}].name`, () => validateDnsLabel(s.name));
       ValidationError.within(where, `profile.externalServices[${i}].namespace`, () => validateDnsLabel(s.namespace));
       if (!Array.isArray(s.ports) || s.ports.length === 0 || !s.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
         throw new ValidationError(where, { prop: `profile.externalServices[${i}].ports`, value: s.ports, rule: 'list the Service\'s ports, each a whole number from 1 to 65535', fix: 'e.g. ports: [9090]' });
       }
-      if (!s.reason) {
+      if (typeof s.reason !== 'string' || s.reason.trim() === '') {
         throw new ValidationError(where, { prop: `profile.externalServices[${i}].reason`, value: s.reason, rule: 'an external service needs a reason', fix: 'say where it comes from, e.g. "installed by the platform repo"' });
       }
       return { ...s, ports: [...s.ports] };
     });
     this.backupTargets = parseBackupTargets(props.backupTargets, where);
-    this.runtimeClasses = (props.runtimeClasses ?? (this.distro === Distro.K3S && k3sCreatesRuntimeClasses(this.version) ? K3S_RUNTIME_CLASSES : []))
+    const declaredRuntimeClasses = props.runtimeClasses === undefined ? undefined : listAt(props.runtimeClasses, where, 'profile.runtimeClasses', 'RuntimeClasses', '["nvidia"]');
+    this.runtimeClasses = (declaredRuntimeClasses ?? (this.distro === Distro.K3S && k3sCreatesRuntimeClasses(this.version) ? K3S_RUNTIME_CLASSES : []))
       .map((r, i) => ValidationError.within(where, `profile.runtimeClasses[${i}]`, () => validateDnsSubdomain(r)));
   }
 
@@ -588,6 +605,35 @@ export class ClusterProfile {
   public nodesWithLabels(labels: Record<string, string>): ClusterNode[] {
     return this.nodes.filter((n) => Object.entries(labels).every(([k, v]) => n.labels[k] === v));
   }
+}
+
+/** True for a non-null object that is not an array: what a props object must be. */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `value` checked to be an object (JavaScript callers can pass anything, and reading a field of
+ * `null` or a string would be a TypeError or a silent default).
+ * @throws ValidationError naming `prop`
+ */
+function recordAt<T>(value: T, where: string, prop: string, what: string, example: string): T {
+  if (!isRecord(value)) {
+    throw new ValidationError(where, { prop, value, rule: `${what} must be an object`, fix: `write e.g. ${example}` });
+  }
+  return value;
+}
+
+/**
+ * `value` as a list (empty when it is undefined or null); anything else is refused.
+ * @throws ValidationError naming `prop`
+ */
+function listAt<T>(value: readonly T[] | undefined | null, where: string, prop: string, what: string, example: string): readonly T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new ValidationError(where, { prop, value, rule: `${what} must be a list`, fix: `write an array, e.g. ${example}` });
+  }
+  return value;
 }
 
 /** True for a dotted-quad IPv4 address. */

@@ -7,7 +7,7 @@ import { AnnotationKeys, LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, GitOpsEngine } from '../core/profile';
 import { Cpu, Memory } from '../core/quantity';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { ChartRef } from '../core/versions';
 import { Application } from '../imports/argoproj.io';
 import {
@@ -165,7 +165,7 @@ export class UpstreamChart extends Construct {
   public readonly gitOpsObjects: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: UpstreamChartProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     Object.defineProperty(this, UPSTREAM_CHART, { value: true, enumerable: false });
     const profile = ClusterProfile.of(this);
     const namespace = Chart.of(this).namespace;

@@ -5,12 +5,17 @@ import { ValidationError } from '../core/errors';
 import { addExemption } from '../core/exemptions';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
-import { markAppBoundary } from '../core/tree';
+import { NVIDIA_RUNTIME_CLASS, POD_RESOURCES_DIR } from '../core/gpu';
+import { ClusterProfile, GpuVendor } from '../core/profile';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { Criticality, PRIORITY_CLASSES } from '../workloads/criticality';
-import { NVIDIA_RUNTIME_CLASS, gpuOffersOf } from './sharing';
+import { ingressFrom } from '../workloads/network-peer';
+import { rootContainerSecurityContext } from '../workloads/security-context';
+import { resourceRequirements } from '../workloads/size';
+import { nvidiaNodeAgent } from './node-agent';
+import { gpuOffersOf } from './sharing';
 
 /** The Prometheus pods allowed to scrape the exporter. */
 export interface MetricsScraper {
@@ -86,7 +91,7 @@ export class DcgmExporter extends Construct {
   public readonly prometheusRule: PrometheusRule;
 
   constructor(scope: Construct, id: string, props: DcgmExporterProps = {}) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'id', () => validateDnsLabel(id, 52));
     const namespace = Chart.of(this).namespace;
     if (!namespace) {
@@ -150,68 +155,41 @@ export class DcgmExporter extends Construct {
     const labels = recommendedLabels({ name: this.name, component: 'gpu-metrics', partOf: 'nvidia-gpu', version: tag });
     const selector = selectorLabels(this.name);
     const podResources = `${profile.kubeletRootDir}/pod-resources`;
-    const tolerations: k8s.Toleration[] = [];
-    tolerations.push(...tolerationsFor(nodes, tolerations));
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            priorityClassName: PRIORITY_CLASSES[Criticality.STANDARD].name,
-            runtimeClassName: NVIDIA_RUNTIME_CLASS,
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [...this.nodes] }] }] } } },
-            tolerations: tolerations.length ? tolerations : undefined,
-            containers: [{
-              name: 'exporter',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              args: ['-f', profiling ? '/etc/dcgm-exporter/dcp-metrics-included.csv' : '/etc/dcgm-exporter/default-counters.csv'],
-              env: [
-                { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
-                { name: 'DCGM_EXPORTER_LISTEN', value: `:${PORT}` },
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              ],
-              ports: [{ name: 'metrics', containerPort: PORT, protocol: 'TCP' }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                limits: { memory: k8s.Quantity.fromString('512Mi') },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                privileged: false,
-                runAsUser: 0,
-                runAsGroup: 0,
-                runAsNonRoot: false,
-                capabilities: this.sysAdmin ? { drop: ['ALL'], add: ['SYS_ADMIN'] } : { drop: ['ALL'] },
-              },
-              // DCGM initialises every GPU before /health answers; the image is several GB
-              startupProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-              readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' }, initialDelaySeconds: 45, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 2 },
-              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, initialDelaySeconds: 60, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 3 },
-              volumeMounts: [
-                { name: 'pod-resources', mountPath: '/var/lib/kubelet/pod-resources', readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-                { name: 'logs', mountPath: '/var/log' },
-              ],
-            }],
-            volumes: [
-              { name: 'pod-resources', hostPath: { path: podResources, type: 'Directory' } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('128Mi') } },
-            ],
-          },
-        },
-      },
+    this.daemonSet = nvidiaNodeAgent(this, {
+      name: this.name,
+      labels,
+      selector,
+      nodes,
+      apiAccess: false,
+      priorityClassName: PRIORITY_CLASSES[Criticality.STANDARD].name,
+      containers: [{
+        name: 'exporter',
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        args: ['-f', profiling ? '/etc/dcgm-exporter/dcp-metrics-included.csv' : '/etc/dcgm-exporter/default-counters.csv'],
+        env: [
+          { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+          { name: 'DCGM_EXPORTER_LISTEN', value: `:${PORT}` },
+          { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        ],
+        ports: [{ name: 'metrics', containerPort: PORT, protocol: 'TCP' }],
+        resources: resourceRequirements({ cpu: '100m', memory: '256Mi' }, { memory: '512Mi' }),
+        securityContext: rootContainerSecurityContext(this.sysAdmin ? ['SYS_ADMIN'] : []),
+        // DCGM initialises every GPU before /health answers; the image is several GB
+        startupProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+        readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromString('metrics'), scheme: 'HTTP' }, initialDelaySeconds: 45, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 2 },
+        livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, initialDelaySeconds: 60, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 3 },
+        volumeMounts: [
+          { name: 'pod-resources', mountPath: POD_RESOURCES_DIR, readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'logs', mountPath: '/var/log' },
+        ],
+      }],
+      volumes: [
+        { name: 'pod-resources', hostPath: { path: podResources, type: 'Directory' } },
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('128Mi') } },
+      ],
     });
     addExemption(this.daemonSet, 'HK-SEC-03', 'DCGM\'s embedded host engine must run as root; not privileged, every capability dropped but the one DCGM needs');
     addExemption(this.daemonSet, 'HK-SEC-04', 'DCGM\'s embedded host engine must run as root (uid 0); read-only root filesystem, no privilege escalation');
@@ -241,13 +219,7 @@ export class DcgmExporter extends Construct {
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{
-          from: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': scraper.namespace } },
-            ...(scraper.podSelector ? { podSelector: { matchLabels: { ...scraper.podSelector } } } : {}),
-          }],
-          ports: [{ port: k8s.IntOrString.fromNumber(PORT), protocol: 'TCP' }],
-        }],
+        ingress: [ingressFrom(scraper, [PORT])],
         egress: [],
       },
     });

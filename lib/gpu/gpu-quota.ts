@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
+import { uniqueId } from '../core/tree';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { GpuVendor } from '../core/profile';
@@ -31,7 +32,7 @@ export class GpuQuota extends Construct {
   public readonly quota: k8s.KubeResourceQuota;
 
   constructor(scope: Construct, id: string = 'gpu', props: GpuQuotaProps = {}) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const name = ValidationError.within(this, 'id', () => validateDnsLabel(id));
     const chart = Chart.of(this);
     if (!chart.namespace) {

@@ -1,14 +1,15 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError, show } from '../core/errors';
+import { DEVICE_PLUGIN_SOCKET_DIR, GpuResources } from '../core/gpu';
 import { recommendedLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { Charts, Images, imageReference, parseImageReference } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
 import { GpuDevicePlugin, GpuDevicePluginSpecPreferredAllocationPolicy, GpuDevicePluginSpecTolerations } from '../imports/deviceplugin.intel.com';
-import { GpuOffer, GpuResources, IGpuOfferSource, gpuFacts, registerGpuOffers } from './sharing';
+import { GpuOffer, IGpuOfferSource, gpuFacts, registerGpuOffers } from './sharing';
 
 /** The label Intel's Node Feature Discovery rule puts on nodes with an Intel GPU. */
 export const INTEL_GPU_NODE_LABEL = 'intel.feature.node.kubernetes.io/gpu';
@@ -71,17 +72,17 @@ export class IntelGpuPlugin extends Construct implements IGpuOfferSource {
   public readonly gpuDevicePlugin: GpuDevicePlugin;
 
   constructor(scope: Construct, id: string, props: IntelGpuPluginProps = {}) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'id', () => validateDnsLabel(id, 52));
     if (!Chart.of(this).namespace) {
       throw new ValidationError(this, { prop: 'scope', value: scope.node.path, rule: 'the operator is installed into a Namespace', fix: "create it inside a Namespace: `new IntelGpuPlugin(new Namespace(cluster, 'intel-device-plugins', { podSecurity: 'privileged' }), 'intel-gpu-plugin')`" });
     }
     const profile = ClusterProfile.of(this);
     markAppBoundary(this, this.name);
-    if (profile.kubeletRootDir !== '/var/lib/kubelet') {
+    if (`${profile.kubeletRootDir}/device-plugins` !== DEVICE_PLUGIN_SOCKET_DIR) {
       throw new ValidationError(this, {
         prop: 'profile.kubeletRootDir', value: profile.kubeletRootDir,
-        rule: 'the operator\'s GPU plugin DaemonSet mounts /var/lib/kubelet/device-plugins and the GpuDevicePlugin cannot change it, so the plugin would register with no kubelet',
+        rule: `the operator's GPU plugin DaemonSet mounts ${DEVICE_PLUGIN_SOCKET_DIR} and the GpuDevicePlugin cannot change it, so the plugin would register with no kubelet`,
         fix: 'run the kubelet with its default root dir (K3s uses /var/lib/kubelet since v0.10); do not symlink the sockets with a privileged DaemonSet as the homelab did',
       });
     }

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError } from '../core/errors';
+import { uniqueId } from '../core/tree';
 import { validateDnsLabel } from '../core/names';
 import { ClusterProfile, GpuVendor, TolerationSpec, tolerationsFor } from '../core/profile';
 import { Charts } from '../core/versions';
@@ -36,7 +37,7 @@ export class NodeFeatureDiscovery extends Construct {
   public readonly release: UpstreamChart;
 
   constructor(scope: Construct, id: string, props: NodeFeatureDiscoveryProps = {}) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     ValidationError.within(this, 'id', () => validateDnsLabel(id));
     if (!Chart.of(this).namespace) {
       throw new ValidationError(this, { prop: 'scope', value: scope.node.path, rule: 'the chart is installed into a Namespace', fix: "create it inside a Namespace: `new NodeFeatureDiscovery(new Namespace(cluster, 'node-feature-discovery', { podSecurity: 'privileged' }), 'node-feature-discovery')`" });

@@ -7,10 +7,15 @@ import { ValidationError, show } from '../core/errors';
 import { addExemption } from '../core/exemptions';
 import { recommendedLabels, selectorLabels } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
-import { ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
-import { markAppBoundary } from '../core/tree';
+import { DEVICE_PLUGIN_CONFIG_LABEL, DEVICE_PLUGIN_SOCKET_DIR, GpuResources, NVIDIA_RUNTIME_CLASS, qualifyNvidiaResource } from '../core/gpu';
+import { ClusterProfile, GpuVendor } from '../core/profile';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
-import { DEVICE_PLUGIN_CONFIG_LABEL, GpuOffer, GpuResources, IGpuOfferSource, NVIDIA_RUNTIME_CLASS, gpuFacts, registerGpuOffers } from './sharing';
+import { API_SERVER_PORTS, tcpPorts } from '../workloads/network-peer';
+import { rootContainerSecurityContext } from '../workloads/security-context';
+import { resourceRequirements } from '../workloads/size';
+import { nvidiaNodeAgent } from './node-agent';
+import { GpuOffer, IGpuOfferSource, gpuFacts, registerGpuOffers } from './sharing';
 
 /** One resource of a sharing config. */
 export interface SharedGpuResource {
@@ -81,11 +86,9 @@ export interface NvidiaDevicePluginProps {
   readonly image?: string;
 }
 
-/** The node label, the config manager's environment and the mount paths it uses. */
+/** The config manager's mount paths. */
 const CONFIG_SOURCE_DIR = '/available-configs';
 const CONFIG_FILE = '/config/config.yaml';
-/** Where the plugin looks for the kubelet socket inside its container (fixed by the plugin). */
-const PLUGIN_SOCKET_DIR = '/var/lib/kubelet/device-plugins';
 
 /**
  * The NVIDIA device plugin with time-slicing, rendered by the library (not the upstream chart):
@@ -130,7 +133,7 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
   public readonly daemonSet: k8s.KubeDaemonSet;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'id', () => validateDnsLabel(id, 52));
     const namespace = Chart.of(this).namespace;
     const cluster = Cluster.of(this);
@@ -213,7 +216,6 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
     const selector = selectorLabels(this.name);
 
     this.configMap = new k8s.KubeConfigMap(this, 'Configs', { metadata: { name: `${this.name}-configs`, labels }, data: rendered });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: true });
     const roleName = `${this.namespace}-${this.name}`;
     new k8s.KubeClusterRole(cluster.clusterChart, `ClusterRole-${roleName}`, {
       metadata: { name: roleName, labels },
@@ -250,76 +252,63 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
       { name: 'available-configs', mountPath: CONFIG_SOURCE_DIR, readOnly: true },
       { name: 'config', mountPath: '/config' },
     ];
-    const small = quantities({ cpu: '10m', memory: '32Mi' }, { memory: '64Mi' });
+    const small = resourceRequirements({ cpu: '10m', memory: '32Mi' }, { memory: '64Mi' });
 
     const kubeletDir = `${profile.kubeletRootDir}/device-plugins`;
-    const tolerations: k8s.Toleration[] = [{ key: GpuResources.NVIDIA, operator: 'Exists', effect: 'NoSchedule' }];
-    tolerations.push(...tolerationsFor(gpuNodes, tolerations));
 
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: this.name, labels },
-      spec: {
-        selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.name,
-            // the config manager watches this node's label through the API
-            automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            priorityClassName: 'system-node-critical',
-            runtimeClassName: NVIDIA_RUNTIME_CLASS,
-            // the config manager signals the plugin (SIGHUP) when the node's config changes
-            shareProcessNamespace: true,
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: gpuNodes.map((n) => n.name) }] }] } } },
-            tolerations,
-            initContainers: [{
-              name: 'config-manager-init',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['config-manager'],
-              env: configManagerEnv(true),
-              resources: small,
-              securityContext: rootContainer(),
-              volumeMounts: configMounts,
-            }],
-            containers: [
-              {
-                name: 'config-manager',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['config-manager'],
-                env: configManagerEnv(false),
-                resources: small,
-                securityContext: rootContainer(),
-                volumeMounts: configMounts,
-              },
-              {
-                name: 'nvidia-device-plugin',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['nvidia-device-plugin'],
-                env: [{ name: 'CONFIG_FILE', value: CONFIG_FILE }],
-                resources: quantities({ cpu: '20m', memory: '64Mi' }, { memory: '128Mi' }),
-                securityContext: rootContainer(),
-                volumeMounts: [
-                  { name: 'device-plugins', mountPath: PLUGIN_SOCKET_DIR },
-                  ...configMounts,
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'device-plugins', hostPath: { path: kubeletDir, type: 'Directory' } },
-              { name: 'available-configs', configMap: { name: `${this.name}-configs` } },
-              { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
-          },
+    this.daemonSet = nvidiaNodeAgent(this, {
+      name: this.name,
+      labels,
+      selector,
+      nodes: gpuNodes,
+      tolerations: [{ key: GpuResources.NVIDIA, operator: 'Exists', effect: 'NoSchedule' }],
+      // the config manager watches this node's label through the API
+      apiAccess: true,
+      priorityClassName: 'system-node-critical',
+      // the config manager signals the plugin (SIGHUP) when the node's config changes
+      shareProcessNamespace: true,
+      initContainers: [{
+        name: 'config-manager-init',
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['config-manager'],
+        env: configManagerEnv(true),
+        resources: small,
+        securityContext: rootContainerSecurityContext(),
+        volumeMounts: configMounts,
+      }],
+      containers: [
+        {
+          name: 'config-manager',
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['config-manager'],
+          env: configManagerEnv(false),
+          resources: small,
+          securityContext: rootContainerSecurityContext(),
+          volumeMounts: configMounts,
         },
-      },
+        {
+          name: 'nvidia-device-plugin',
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['nvidia-device-plugin'],
+          env: [{ name: 'CONFIG_FILE', value: CONFIG_FILE }],
+          resources: resourceRequirements({ cpu: '20m', memory: '64Mi' }, { memory: '128Mi' }),
+          securityContext: rootContainerSecurityContext(),
+          volumeMounts: [
+            { name: 'device-plugins', mountPath: DEVICE_PLUGIN_SOCKET_DIR },
+            ...configMounts,
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'device-plugins', hostPath: { path: kubeletDir, type: 'Directory' } },
+        { name: 'available-configs', configMap: { name: `${this.name}-configs` } },
+        { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+      ],
     });
     addExemption(this.daemonSet, 'HK-SEC-12', `registers its socket with the kubelet in ${kubeletDir}, the only host path it mounts`);
     addExemption(this.daemonSet, 'HK-SEC-03', 'writes its socket into the root-owned kubelet device-plugins directory, so it runs as uid 0 (no capabilities, no privilege escalation, read-only root)');
@@ -336,7 +325,7 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
         // the API server: the in-cluster Service (443) forwards to the servers' 6443
-        egress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }],
+        egress: [{ ports: tcpPorts(API_SERVER_PORTS) }],
       },
     });
 
@@ -380,7 +369,7 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
             throw new ValidationError(this, { prop: `${p}.resources[${i}].${key}`, value: r[key], rule: 'a resource name is a string', fix: key === 'name' ? 'use "nvidia.com/gpu" or leave it out' : 'use e.g. "nvidia.com/gpu.shared"' });
           }
         }
-        const name = qualify(r.name ?? GpuResources.NVIDIA);
+        const name = qualifyNvidiaResource(r.name ?? GpuResources.NVIDIA);
         if (name !== GpuResources.NVIDIA) {
           throw new ValidationError(this, { prop: `${p}.resources[${i}].name`, value: r.name, rule: `only ${GpuResources.NVIDIA} is time-sliced here (MIG resources need a MIG strategy this construct does not set)`, fix: `use name "${GpuResources.NVIDIA}" or leave it out` });
         }
@@ -393,7 +382,7 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
         }
         let rename: string | undefined;
         if (r.rename !== undefined) {
-          rename = qualify(r.rename);
+          rename = qualifyNvidiaResource(r.rename);
           if (!/^nvidia\.com\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(rename) || rename === name) {
             throw new ValidationError(this, { prop: `${p}.resources[${i}].rename`, value: r.rename, rule: 'not a new resource name under nvidia.com/', fix: 'use e.g. "nvidia.com/gpu.shared"' });
           }
@@ -414,24 +403,3 @@ export class NvidiaDevicePlugin extends Construct implements IGpuOfferSource {
   }
 }
 
-/** `gpu.shared` → `nvidia.com/gpu.shared` (the device plugin's own defaulting). */
-function qualify(name: string): string {
-  return name.includes('/') ? name : `nvidia.com/${name}`;
-}
-
-function rootContainer(): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    privileged: false,
-    runAsUser: 0,
-    runAsGroup: 0,
-    runAsNonRoot: false,
-    capabilities: { drop: ['ALL'] },
-  };
-}
-
-function quantities(requests: Record<string, string>, limits: Record<string, string>): k8s.ResourceRequirements {
-  const q = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-  return { requests: q(requests), limits: q(limits) };
-}

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ValidationError, show } from '../core/errors';
+import { GpuResources, NVIDIA_RUNTIME_CLASS } from '../core/gpu';
 import { ClusterNode, ClusterProfile, GpuVendor, tolerationsFor } from '../core/profile';
 import { Memory } from '../core/quantity';
 
@@ -11,21 +12,8 @@ export enum GpuSharing {
   EXCLUSIVE = 'exclusive',
 }
 
-/** Extended resource names the GPU device plugins advertise. */
-export const GpuResources = {
-  /** NVIDIA GPUs (whole, or time-sliced replicas when the config does not rename them). */
-  NVIDIA: 'nvidia.com/gpu',
-  /** The name time-sliced NVIDIA replicas get with `renameByDefault: true`. */
-  NVIDIA_SHARED: 'nvidia.com/gpu.shared',
-  /** Intel GPUs driven by i915 (QuickSync iGPUs, Arc with i915). */
-  INTEL_I915: 'gpu.intel.com/i915',
-} as const;
-
-/** The RuntimeClass (and containerd handler) of the NVIDIA container runtime. */
-export const NVIDIA_RUNTIME_CLASS = 'nvidia';
-
-/** The node label the NVIDIA device plugin's config manager reads to pick a node's named config. */
-export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
+// the resource names, RuntimeClass and config label live in core, where the GPU policies read them too
+export { DEVICE_PLUGIN_CONFIG_LABEL, GpuResources, NVIDIA_RUNTIME_CLASS } from '../core/gpu';
 
 /** The `gpu` option of the app pattern: which GPU a pod needs and how much of it. */
 export interface AppGpu {

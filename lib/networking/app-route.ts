@@ -7,7 +7,7 @@ import { validateDnsLabel, validateDnsSubdomain, validateLabels, validatePort, v
 import { ClusterProfile, isIpv4 } from '../core/profile';
 import { appBoundaryOf, markAppBoundary, uniqueId } from '../core/tree';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
-import { IServiceEndpoint, servicePort } from '../workloads/service-ref';
+import { IServiceEndpoint, isServiceEndpoint, servicePort } from '../workloads/service-ref';
 import { GatewaySource } from './gateway-source';
 import { RouteAuth, RouteAuthKind, isAuthProxy } from './route-auth';
 
@@ -71,6 +71,8 @@ export class AppRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: AppRouteProps) {
     super(scope, uniqueId(scope, id));
+    // JavaScript callers can leave out the props or a required one: refused, never a TypeError
+    props = props ?? ({} as AppRouteProps);
     const namespace = Chart.of(this).namespace;
     if (!namespace) {
       throw new ValidationError(this, { prop: 'scope', value: Chart.of(this).node.path, rule: 'an HTTPRoute lives in a namespace', fix: 'create the route inside a Namespace (or inside the app it exposes)' });
@@ -80,6 +82,13 @@ export class AppRoute extends Construct {
     const gateway = profile.gateway;
     if (!gateway) {
       throw new ValidationError(this, { prop: 'profile.gateway', value: undefined, rule: 'a route attaches to the cluster gateway, and the profile names none', fix: 'set profile.gateway: { name, namespace, sectionName, ip, cidr }' });
+    }
+    if (!isServiceEndpoint(props.backend)) {
+      const b = props.backend as unknown;
+      throw new ValidationError(this, {
+        prop: 'backend', value: typeof b === 'object' && b !== null ? (b as any).node?.path ?? b : b,
+        rule: 'a route needs the Service it sends traffic to', fix: 'pass the AppWorkload (or OAuth2Proxy front) it exposes, or a typed endpoint such as ExternalService.fromProfile(...)',
+      });
     }
     const backend = props.backend;
     if (!props.auth || !(props.auth instanceof RouteAuth)) {

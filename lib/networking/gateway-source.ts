@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-29';
 import { ValidationError, invalid } from '../core/errors';
 import { validateDnsLabel, validateLabels } from '../core/names';
 import { parseCidr } from '../core/profile';
+import { ingressFrom, tcpPorts } from '../workloads/network-peer';
 
 type Source =
   | { kind: 'any' }
@@ -77,14 +78,11 @@ export class GatewaySource {
    * @internal
    */
   public _ingressRule(port: number | string): k8s.NetworkPolicyIngressRule {
-    const ports = [{ port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port), protocol: 'TCP' }];
+    const ports = tcpPorts([port]);
     const s = this.source;
     switch (s.kind) {
       case 'any': return { ports };
-      case 'namespace': return {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } }, ...(s.podSelector ? { podSelector: { matchLabels: { ...s.podSelector } } } : {}) }],
-        ports,
-      };
+      case 'namespace': return ingressFrom(s, [port]);
       default: return { from: [{ ipBlock: { cidr: s.cidr } }], ports };
     }
   }

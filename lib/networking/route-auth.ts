@@ -1,4 +1,4 @@
-import { invalid } from '../core/errors';
+import { MIN_REASON_LENGTH, validateReason } from '../core/reasons';
 
 const AUTH_PROXY = Symbol.for('hardened-homelab.AuthProxy');
 
@@ -28,7 +28,7 @@ export enum RouteAuthKind {
 }
 
 /** Shortest reason accepted for an `app-native` or `public` declaration. */
-export const MIN_AUTH_REASON_LENGTH = 10;
+export const MIN_AUTH_REASON_LENGTH = MIN_REASON_LENGTH;
 
 /**
  * The auth declaration every route must make (DESIGN §2): through an authenticating proxy, or
@@ -73,18 +73,17 @@ export class RouteAuth {
    * @internal
    */
   public _validate(): void {
-    if (this.kind !== RouteAuthKind.AUTH_PROXY) checkReason(this.rawReason);
+    if (this.kind !== RouteAuthKind.AUTH_PROXY) {
+      validateReason(undefined, 'reason', this.rawReason, {
+        needs: 'an auth declaration needs',
+        oneLine: true,
+        fix: 'say how users are authenticated (or why the route is public), e.g. "Grafana login, admin from Secret grafana-admin-credentials"',
+      });
+    }
   }
 
   /** The `hardened-homelab.io/auth` annotation value, or `undefined` for an auth-proxy route. */
   public get annotationValue(): string | undefined {
     return this.kind === RouteAuthKind.AUTH_PROXY ? undefined : `${this.kind}: ${this.reason}`;
-  }
-}
-
-function checkReason(reason: string | undefined): void {
-  const r = typeof reason === 'string' ? reason.trim() : reason;
-  if (typeof r !== 'string' || r.length < MIN_AUTH_REASON_LENGTH || /[\r\n]/.test(r)) {
-    invalid('reason', reason, `an auth declaration needs a one-line reason of at least ${MIN_AUTH_REASON_LENGTH} characters`, 'say how users are authenticated (or why the route is public), e.g. "Grafana login, admin from Secret grafana-admin-credentials"');
   }
 }

@@ -5,6 +5,7 @@ import { ValidationError } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel } from '../core/names';
 import { LonghornKeys } from '../core/storage-tiers';
+import { uniqueId } from '../core/tree';
 import { RecurringJobV1Beta2, RecurringJobV1Beta2SpecTask } from '../imports/longhorn.io';
 
 /** The namespace Longhorn runs in and reads its RecurringJobs from. */
@@ -104,7 +105,7 @@ export class LonghornRecurringJob extends Construct {
   public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: LonghornRecurringJobProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'name', () => validateDnsLabel(props.name ?? id, 52));
     const namespace = Chart.of(this).namespace;
     if (namespace !== LONGHORN_NAMESPACE) {

@@ -7,7 +7,7 @@ import { ValidationError, show } from '../core/errors';
 import { LabelKeys, MANAGED_BY } from '../core/labels';
 import { validateDnsLabel, validateDnsSubdomain } from '../core/names';
 import { ClusterProfile, TaintEffect, tolerationsFor } from '../core/profile';
-import { markAppBoundary } from '../core/tree';
+import { markAppBoundary, uniqueId } from '../core/tree';
 import { LonghornKeys, LonghornNodeSetup, ProfileStorageTier, longhornEligibleNodes, longhornNodeSetup, profileStorageTiers, tierNamesIn } from '../core/storage-tiers';
 import { Charts, ChartRef } from '../core/versions';
 import { UpstreamChart } from '../gitops/upstream-chart';
@@ -221,7 +221,7 @@ export class Longhorn extends Chart {
   private readonly hasBackupTarget: boolean;
 
   constructor(scope: Construct, id: string, props: LonghornProps = {}) {
-    super(scope, id, { namespace: LONGHORN_NAMESPACE, disableResourceNameHashes: true });
+    super(scope, uniqueId(scope, id), { namespace: LONGHORN_NAMESPACE, disableResourceNameHashes: true });
     Object.defineProperty(this, LONGHORN, { value: true, enumerable: false });
     const profile = ClusterProfile.of(this);
     const cluster = Cluster.of(this)!;

@@ -6,6 +6,7 @@ import { ValidationError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
 import { isIpv4 } from '../core/profile';
 import { Memory } from '../core/quantity';
+import { uniqueId } from '../core/tree';
 import { AccessMode, AppVolume } from '../workloads/volume';
 
 /** Props of {@link NfsVolume}. */
@@ -40,7 +41,7 @@ export class NfsVolume extends Construct {
   public readonly volume: AppVolume;
 
   constructor(scope: Construct, id: string, props: NfsVolumeProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.claimName = ValidationError.within(this, 'id', () => validateDnsLabel(id));
     const namespace = Chart.of(this).namespace;
     const cluster = Cluster.of(this);

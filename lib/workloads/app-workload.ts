@@ -10,12 +10,15 @@ import { Memory } from '../core/quantity';
 import { markAppBoundary, uniqueId } from '../core/tree';
 import { Images, imageReference, parseImageReference } from '../core/versions';
 import { addExemptions } from '../core/exemptions';
+import { NVIDIA_VISIBLE_DEVICES, hidesNvidiaGpus } from '../core/gpu';
 import { AppGpu, GpuPlacement, resolveGpuPlacement } from '../gpu/sharing';
 import { Criticality, PRIORITY_CLASSES } from './criticality';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 import { IServiceEndpoint, ServicePortRef, servicePort } from './service-ref';
-import { AppSize, ResourceProps, Resources, renderResources, resolveResources } from './size';
+import { IAdmitsPeers, NetworkPeer, admitsPeers, egressTo, ingressFrom } from './network-peer';
+import { restrictedContainerSecurityContext as containerSecurityContext } from './security-context';
+import { AppSize, ResourceProps, Resources, containerResources, resolveResources } from './size';
 import { AccessMode, AppVolume, VolumeMount } from './volume';
 import { gitCheckout } from './git-checkout';
 
@@ -139,9 +142,6 @@ export interface AppWorkloadProps {
   readonly gpu?: AppGpu;
 }
 
-/** Env names the app pattern refuses: they bypass the GPU device plugin's allocation. */
-const REFUSED_GPU_ENV: ReadonlySet<string> = new Set(['NVIDIA_VISIBLE_DEVICES']);
-
 interface Peer {
   readonly namespace: string;
   readonly podSelector?: Readonly<Record<string, string>>;
@@ -161,7 +161,7 @@ const MAX_ID = 4294967294;
  * identical readiness and liveness probes, unknown nodes, duplicate env names. Everything
  * else is judged by the policy pack on the rendered objects.
  */
-export class AppWorkload extends Construct implements IServiceEndpoint {
+export class AppWorkload extends Construct implements IServiceEndpoint, IAdmitsPeers {
   /** The app name (construct id): names every object it synthesizes. */
   public readonly name: string;
   public readonly namespace: string;
@@ -364,7 +364,8 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
         throw new ValidationError(this, { prop: `env.${name}`, value: name, rule: 'not a portable environment variable name', fix: 'use letters, digits and "_", not starting with a digit' });
       }
-      if (REFUSED_GPU_ENV.has(name)) {
+      // a literal that hides the GPUs (void, none) is harmless, as HK-GPU-06 judges it
+      if (name === NVIDIA_VISIBLE_DEVICES && !hidesNvidiaGpus(value instanceof EnvValue ? value.literal : value)) {
         throw new ValidationError(this, {
           prop: `env.${name}`, value: value instanceof EnvValue ? name : value,
           rule: 'NVIDIA_VISIBLE_DEVICES picks GPUs behind the device plugin\'s back: under the NVIDIA runtime "all" exposes every GPU of the node whatever the pod requested (the homelab\'s Ollama set it), so time-slicing and quotas stop meaning anything',
@@ -375,7 +376,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       ValidationError.within(this, `env.${name}`, () => v._validate());
       const ref = v.serviceReference;
       if (ref) {
-        const port = ValidationError.within(this, `env.${name}`, () => servicePort(ref.service, ref.portName));
+        const port = ValidationError.within(this, `env.${name}`, () => servicePort(ref.service, ref.portName, 'port'));
         this.connectTo(ref.service, port);
       }
       env.push(v._render(name) as unknown as k8s.EnvVar);
@@ -401,7 +402,7 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
     }
     const tolerations: k8s.Toleration[] = [...(props.tolerations ?? [])];
     tolerations.forEach((t, i) => ValidationError.within(this, `tolerations[${i}]`, () => validateToleration(t)));
-    let resources = quantities(renderResources(this.resources));
+    let resources = containerResources(this.resources);
     const supplementalGroups = [...(security.supplementalGroups ?? [])];
     const podAnnotations: Record<string, string> = { [AnnotationKeys.CRITICALITY]: this.criticality };
     if (props.gpu) {
@@ -537,8 +538,8 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
       spec: {
         podSelector: { matchLabels: { ...this.podSelector } },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => peersToRules(this.ingressPeers, 'from') }) as any,
-        egress: Lazy.any({ produce: () => [...peersToRules(this.egressPeers, 'to'), ...(props.internetEgress ? [internetRule()] : [])] }) as any,
+        ingress: Lazy.any({ produce: () => this.ingressPeers.map((p) => ingressFrom(p, p.ports)) }) as any,
+        egress: Lazy.any({ produce: () => [...this.egressPeers.map((p) => egressTo(p, p.ports)), ...(props.internetEgress ? [internetRule()] : [])] }) as any,
       },
     });
   }
@@ -565,19 +566,22 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
    * Lets `peer`'s pods connect to this app on `port` (default: all its ports). Use for clients
    * that do not reference this app through an EnvValue (which adds the rule by itself).
    */
-  public allowFrom(peer: { namespace: string; podSelector?: Readonly<Record<string, string>> }, port?: number): void {
+  public allowFrom(peer: NetworkPeer, port?: number): void {
     ValidationError.within(this, 'allowFrom.peer.namespace', () => validateDnsLabel(peer?.namespace));
     if (peer.podSelector) ValidationError.within(this, 'allowFrom.peer.podSelector', () => validateLabels(peer.podSelector as Record<string, string>));
     if (port !== undefined) ValidationError.within(this, 'allowFrom.port', () => validatePort(port, 'use a port of this app, or leave port out for all of them'));
-    this.ingressPeers.push({ namespace: peer.namespace, podSelector: peer.podSelector, ports: port === undefined ? this.ports.map((p) => p.port) : [port] });
+    addPeer(this.ingressPeers, { namespace: peer.namespace, podSelector: peer.podSelector, ports: port === undefined ? this.ports.map((p) => p.port) : [port] });
   }
 
-  /** Lets this app's pods connect to `target` on `port`, and `target` accept them. */
+  /**
+   * Lets this app's pods connect to `target` on `port`, and `target` accept them when it opens
+   * its own ingress (an AppWorkload, a Vault: see IAdmitsPeers).
+   */
   public connectTo(target: IServiceEndpoint, port: number): void {
     ValidationError.within(this, 'connectTo.port', () => validatePort(port, 'use a port the target listens on, e.g. its servicePorts[0].port'));
     addPeer(this.egressPeers, { namespace: target.namespace, podSelector: target.podSelector, ports: [port] });
-    if (target instanceof AppWorkload && target !== this) {
-      addPeer(target.ingressPeers, { namespace: this.namespace, podSelector: this.podSelector, ports: [port] });
+    if (admitsPeers(target) && target !== this) {
+      target.allowFrom({ namespace: this.namespace, podSelector: this.podSelector }, port);
     }
   }
 
@@ -638,43 +642,16 @@ export class AppWorkload extends Construct implements IServiceEndpoint {
   }
 }
 
-function containerSecurityContext(uid: number, gid: number): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: gid,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-  };
-}
-
-function quantities(r: { requests: Record<string, string>; limits: Record<string, string> }): k8s.ResourceRequirements {
-  const q = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-  return { requests: q(r.requests), limits: q(r.limits) };
-}
-
 function sameLabels(a?: Readonly<Record<string, string>>, b?: Readonly<Record<string, string>>): boolean {
   return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
 }
 
-/** Adds `peer` (one port) to `peers` unless the same peer and port are there already. */
+/** Adds `peer` to `peers` unless the same peer has its ports there already (no ports: every port). */
 function addPeer(peers: Peer[], peer: Peer): void {
-  const port = peer.ports[0];
-  if (!peers.some((p) => p.namespace === peer.namespace && sameLabels(p.podSelector, peer.podSelector) && p.ports.includes(port))) {
+  const covers = (p: Peer) => (p.ports.length === 0 || (peer.ports.length > 0 && peer.ports.every((port) => p.ports.includes(port))));
+  if (!peers.some((p) => p.namespace === peer.namespace && sameLabels(p.podSelector, peer.podSelector) && covers(p))) {
     peers.push(peer);
   }
-}
-
-function peersToRules(peers: readonly Peer[], dir: 'from' | 'to'): k8s.NetworkPolicyIngressRule[] | k8s.NetworkPolicyEgressRule[] {
-  return peers.map((p) => ({
-    [dir]: [{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
-      ...(p.podSelector ? { podSelector: { matchLabels: { ...p.podSelector } } } : {}),
-    }],
-    ports: p.ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
-  })) as any;
 }
 
 function internetRule(): k8s.NetworkPolicyEgressRule {

@@ -126,6 +126,11 @@ export class EnvValue {
     return this.source.kind === 'secret' ? this.source.name : undefined;
   }
 
+  /** The value of a literal (`EnvValue.of`), `undefined` for references. */
+  public get literal(): string | undefined {
+    return this.source.kind === 'literal' ? this.source.value : undefined;
+  }
+
   /**
    * The `env[]` entry for variable `name`.
    * @internal
@@ -137,7 +142,7 @@ export class EnvValue {
       case 'secret': return { name, valueFrom: { secretKeyRef: { name: s.name, key: s.key, ...(s.optional ? { optional: true } : {}) } } };
       case 'configMap': return { name, valueFrom: { configMapKeyRef: { name: s.name, key: s.key, ...(s.optional ? { optional: true } : {}) } } };
       case 'field': return { name, valueFrom: { fieldRef: { fieldPath: s.fieldPath } } };
-      default: return { name, value: s.render(servicePort(s.ref.service, s.ref.portName)) };
+      default: return { name, value: s.render(servicePort(s.ref.service, s.ref.portName, 'port')) };
     }
   }
 }

@@ -1,6 +1,7 @@
 export * from './size';
 export * from './probe';
 export * from './service-ref';
+export * from './network-peer';
 export * from './env';
 export * from './volume';
 export * from './criticality';

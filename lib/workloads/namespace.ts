@@ -1,7 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core/errors';
+import { ValidationError, show } from '../core/errors';
 import { MANAGED_BY, LabelKeys } from '../core/labels';
 import { validateDnsLabel, validateLabels } from '../core/names';
 import { uniqueId } from '../core/tree';
@@ -128,9 +128,13 @@ export class Namespace extends Chart {
     if (!(ratio >= 1)) {
       throw new ValidationError(this, { prop: 'limits.maxMemoryRatio', value: l.maxMemoryRatio, rule: 'a limit/request ratio below 1 rejects every container', fix: 'use 1 (limit = request) or more' });
     }
+    if (typeof ratio !== 'number' || !Number.isFinite(ratio)) {
+      throw new ValidationError(this, { prop: 'limits.maxMemoryRatio', value: l.maxMemoryRatio, rule: 'the ratio is written into the LimitRange as a quantity, so it is a finite number', fix: 'use a number such as 4, or leave maxMemoryRatio out' });
+    }
     const defaultCpu = ValidationError.within(this, 'limits.defaultCpu', () => Cpu.parse(l.defaultCpu ?? '50m'));
     const defaultMemory = ValidationError.within(this, 'limits.defaultMemory', () => Memory.parse(l.defaultMemory ?? '64Mi'));
     const defaultMemoryLimit = ValidationError.within(this, 'limits.defaultMemoryLimit', () => Memory.parse(l.defaultMemoryLimit ?? '256Mi'));
+    this.checkLimitDefaults(l, defaultMemory, defaultMemoryLimit, ratio);
     new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: { name: 'container-defaults' },
       spec: {
@@ -168,6 +172,40 @@ export class Namespace extends Chart {
   /** The apps defined in this namespace. */
   public get workloads(): AppWorkload[] {
     return this.node.findAll().filter((c): c is AppWorkload => c instanceof AppWorkload);
+  }
+
+  /**
+   * What the API server refuses in the LimitRange (a default request above the default limit,
+   * `ValidateLimitRange`), and defaults that the LimitRanger admission refuses for every
+   * container that takes both of them (a zero request, or a limit/request above the ratio).
+   * The error names the prop the user gave: the ratio, else the limit, else the request.
+   */
+  private checkLimitDefaults(l: NamespaceLimits, request: Memory, limit: Memory, ratio: number): void {
+    const given = (...props: (keyof NamespaceLimits)[]) => props.find((p) => l[p] !== undefined) ?? props[props.length - 1];
+    if (request.bytes > limit.bytes) {
+      const prop = given('defaultMemoryLimit', 'defaultMemory');
+      throw new ValidationError(this, {
+        prop: `limits.${prop}`, value: l[prop],
+        rule: `the default memory request ${request} is above the default memory limit ${limit}, and the API server refuses such a LimitRange`,
+        fix: `raise limits.defaultMemoryLimit to at least ${show(request.toString())}, or lower limits.defaultMemory to at most ${show(limit.toString())}`,
+      });
+    }
+    if (request.bytes === 0) {
+      throw new ValidationError(this, {
+        prop: 'limits.defaultMemory', value: l.defaultMemory,
+        rule: 'the LimitRange sets a memory limit/request ratio, which refuses every container whose memory request is zero, so every container taking this default would be refused at admission',
+        fix: 'give a default request above zero, e.g. "64Mi"',
+      });
+    }
+    if (limit.bytes / request.bytes > ratio) {
+      const prop = given('maxMemoryRatio', 'defaultMemoryLimit', 'defaultMemory');
+      const needed = Math.ceil((limit.bytes / request.bytes) * 100) / 100;
+      throw new ValidationError(this, {
+        prop: `limits.${prop}`, value: l[prop],
+        rule: `a container that takes both defaults has memory limit/request ${limit}/${request} = ${needed}, above limits.maxMemoryRatio ${ratio}, so the LimitRanger would refuse every such container at admission`,
+        fix: `raise limits.maxMemoryRatio to at least ${needed}, or bring limits.defaultMemoryLimit within ${ratio} × limits.defaultMemory`,
+      });
+    }
   }
 
   private parseQuota(q: NamespaceQuota) {

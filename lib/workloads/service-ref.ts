@@ -27,12 +27,29 @@ export function serviceHost(s: IServiceEndpoint): string {
 }
 
 /**
+ * True when `value` has the shape of an {@link IServiceEndpoint} (a Service name, a namespace and
+ * a port list): what a construct checks before it reads a Service reference that a JavaScript
+ * caller may have left out or given as something else.
+ */
+export function isServiceEndpoint(value: unknown): value is IServiceEndpoint {
+  const v = value as Partial<IServiceEndpoint> | null | undefined;
+  return typeof v === 'object' && v !== null && typeof v.serviceName === 'string' && typeof v.namespace === 'string' && Array.isArray(v.servicePorts);
+}
+
+/**
  * The port of `s` named `name` (or its only/first port when `name` is omitted).
+ *
+ * The error is path-less and names `prop`, which is relative to the prop the caller places it
+ * under: a construct whose own prop holds the port name (`port`, `upstreamPort`) calls
+ * `ValidationError.within(this, '<its prop>', () => servicePort(s, name))` and the error names
+ * exactly that prop; a caller whose prop holds more than the name (an env reference) passes
+ * `prop: 'port'` to name the part.
+ * @param prop the part of the caller's prop that holds `name` @default '' (the caller's prop itself)
  * @throws ValidationError when there is no such port
  */
-export function servicePort(s: IServiceEndpoint, name?: string, scope?: IConstruct): number {
+export function servicePort(s: IServiceEndpoint, name?: string, prop = ''): number {
   if (s.servicePorts.length === 0) {
-    throw new ValidationError(scope, { prop: 'port', value: name, rule: `Service ${s.serviceName}.${s.namespace} has no ports`, fix: 'give the referenced app a port' });
+    throw new ValidationError(undefined, { prop, value: name, rule: `Service ${s.serviceName}.${s.namespace} has no ports`, fix: 'give the referenced app a port' });
   }
   if (name === undefined) {
     return s.servicePorts[0].port;
@@ -40,8 +57,8 @@ export function servicePort(s: IServiceEndpoint, name?: string, scope?: IConstru
   // a port without a name (external services declare numbers only) is named by its number
   const p = s.servicePorts.find((x) => (x.name ?? String(x.port)) === name);
   if (!p) {
-    throw new ValidationError(scope, {
-      prop: 'port', value: name,
+    throw new ValidationError(undefined, {
+      prop, value: name,
       rule: `Service ${s.serviceName}.${s.namespace} has no port of that name (ports: ${s.servicePorts.map((x) => x.name ?? x.port).join(', ')})`,
       fix: `use one of ${s.servicePorts.map((x) => JSON.stringify(x.name ?? String(x.port))).join(', ')}`,
     });

@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-29';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { Cpu, Memory } from '../core/quantity';
@@ -55,10 +56,11 @@ export class AppSize {
 }
 
 /**
- * Parses and checks resources for `scope`: quantities valid, requests > 0, limits ≥ requests.
+ * Parses and checks resources for `scope` (a construct, or the path of one not created yet):
+ * quantities valid, requests > 0, limits ≥ requests.
  * @internal
  */
-export function resolveResources(scope: IConstruct, prop: string, r: ResourceProps): Resources {
+export function resolveResources(scope: IConstruct | string, prop: string, r: ResourceProps): Resources {
   const cpu = ValidationError.within(scope, `${prop}.cpu`, () => Cpu.parse(r.cpu));
   const memory = ValidationError.within(scope, `${prop}.memory`, () => Memory.parse(r.memory));
   const memoryLimit = ValidationError.within(scope, `${prop}.memoryLimit`, () => Memory.parse(r.memoryLimit));
@@ -78,9 +80,26 @@ export function resolveResources(scope: IConstruct, prop: string, r: ResourcePro
   return { cpu, memory, memoryLimit, cpuLimit };
 }
 
-/** The `resources` block of a container. @internal */
+/** The `resources` block of a container, as strings (chart values). @internal */
 export function renderResources(r: Resources): { requests: Record<string, string>; limits: Record<string, string> } {
   const limits: Record<string, string> = { memory: r.memoryLimit.toString() };
   if (r.cpuLimit) limits.cpu = r.cpuLimit.toString();
   return { requests: { cpu: r.cpu.toString(), memory: r.memory.toString() }, limits };
+}
+
+/**
+ * A container's `resources` from quantity strings, e.g.
+ * `resourceRequirements({ cpu: '10m', memory: '16Mi' }, { memory: '32Mi' })`. The strings are
+ * used as given: parse a user's with `resolveResources` and pass `renderResources`'
+ * output, or write the library's own constants. @internal
+ */
+export function resourceRequirements(requests: Readonly<Record<string, string>>, limits: Readonly<Record<string, string>>): k8s.ResourceRequirements {
+  const q = (m: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+  return { requests: q(requests), limits: q(limits) };
+}
+
+/** `resourceRequirements` of parsed resources (see `renderResources`). @internal */
+export function containerResources(r: Resources): k8s.ResourceRequirements {
+  const s = renderResources(r);
+  return resourceRequirements(s.requests, s.limits);
 }

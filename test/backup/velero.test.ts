@@ -117,7 +117,9 @@ describe('Velero', () => {
   });
 
   test.each([
-    [{ serverResources: { cpu: '0', memory: '256Mi', memoryLimit: '1Gi' } }, '[test/velero] serverResources = {"cpu":"0","memory":"256Mi","memoryLimit":"1Gi"}: CPU and memory requests must be greater than zero. Fix: request what the component uses at rest, e.g. { cpu: "100m", memory: "256Mi", memoryLimit: "1Gi" }'],
+    // the app pattern's resource checks (resolveResources), then the LimitRange ratio
+    [{ serverResources: { cpu: '0', memory: '256Mi', memoryLimit: '1Gi' } }, '[test/velero] serverResources.cpu = "0": a CPU request of zero lets the scheduler pack the node until everything starves. Fix: request what the app uses at rest, e.g. "25m"'],
+    [{ serverResources: { cpu: '100m', memory: '256Mi', memoryLimit: '128Mi' } }, '[test/velero] serverResources.memoryLimit = "128Mi": the memory limit is below the request 256Mi. Fix: set memoryLimit to at least "256Mi"'],
     [{ nodeAgentResources: { cpu: '100m', memory: '256Mi', memoryLimit: '4Gi' } }, '[test/velero] nodeAgentResources.memoryLimit = "4Gi": the memory limit must be between the request (256Mi) and 4x the request (the namespace LimitRange admits no higher ratio). Fix: set memoryLimit between "256Mi" and "1Gi"'],
     [{ maintenanceJobResources: { cpu: '100m', memory: '256MB', memoryLimit: '1Gi' } }, /^\[test\/velero\] maintenanceJobResources\.memory = "256MB": /],
     [{ image: { repository: 'docker.io/velero/velero', tag: 'latest' } }, '[test/velero] image.tag = "latest": images are pinned to a release tag. Fix: use the entry of the Images table, or a release tag such as "v1.16.2"'],
@@ -139,6 +141,14 @@ describe('Velero', () => {
     const { velero } = veleroSetup();
     expect(errorOf(() => new BackupStorageLocation(velero, 'ceph', { target: 'ceph', credential: { name: 'ceph' }, default: true })))
       .toBe('[test/velero/ceph] default = true: minio-local is already the default BackupStorageLocation; Velero needs exactly one. Fix: remove `default: true` here or from minio-local');
+  });
+
+  test('a missing default is reported once, by the construct: HK-BAK-06 leaves the library\'s own locations to it', () => {
+    const c = backupCluster(true);
+    const v = new Velero(c);
+    new BackupStorageLocation(v, 'minio-local', { target: 'minio-local', credential: { name: 'minio-credentials' } });
+    const errors = c.synthesize().errors;
+    expect(errors.filter((e) => /default/.test(e))).toEqual(['[test/velero] backupStorageLocations = ["minio-local"]: none of them is the default, so backups that name no location fail validation. Fix: set `default: true` on exactly one of them']);
   });
 
   test('constructs that belong to a Velero install refuse other scopes', () => {

@@ -36,6 +36,19 @@ describe('Cluster', () => {
     expect(errorOf(() => Testing.synth(ns))).toMatch(/HK-IMG-01 \(error\) Deployment apps\/web/);
   });
 
+  test('a second Cluster of the same id in one app names its path and asks for another id', () => {
+    const app = Testing.app();
+    new Cluster(app, 'lab', { profile: TEST_PROFILE, policies: [] });
+    expect(errorOf(() => new Cluster(app, 'lab', { profile: TEST_PROFILE, policies: [] }))).toBe(
+      '[lab] id = "lab": the app already has a construct with this id (Cluster), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+
+  test('props or a profile left out by a JavaScript caller name the profile, never a TypeError', () => {
+    const FIX = 'Fix: write e.g. { distro: Distro.K3S, version: "v1.32.5+k3s1", nodes: [...] }';
+    expect(errorOf(() => new (Cluster as any)(Testing.app(), 'lab'))).toBe(`[lab] profile = undefined: the cluster profile must be an object. ${FIX}`);
+    expect(errorOf(() => new Cluster(Testing.app(), 'lab', { profile: null as any }))).toBe(`[lab] profile = null: the cluster profile must be an object. ${FIX}`);
+  });
+
   test('throws on an invalid profile with the cluster path', () => {
     expect(errorOf(() => new Cluster(Testing.app(), 'lab', { profile: { ...TEST_PROFILE, nodes: [TEST_PROFILE.nodes[1], TEST_PROFILE.nodes[1]] } }))).toBe(
       '[lab] profile.nodes[1].name = "worker1": duplicate node name. Fix: give every node its own name, as `kubectl get nodes` shows them');

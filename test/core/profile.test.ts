@@ -576,6 +576,63 @@ describe('ClusterProfile refuses negative and invalid facts (issue 8)', () => {
   });
 });
 
+describe('ClusterProfile refuses wrong-typed input from JavaScript callers, never a TypeError (issue 8)', () => {
+  const NODE = '{ name: "worker1", allocatable: { cpu: "4", memory: "8Gi" } }';
+  const anyNode = (extra: Record<string, unknown>) => withNode(extra as Partial<ClusterNodeProps>);
+  const any = (extra: Record<string, unknown>) => build(extra as Partial<ClusterProfileProps>);
+
+  test('a node that is not an object', () => {
+    expectValidationError(any({ nodes: [null] }), `${WHERE} profile.nodes[0] = null: a node must be an object. Fix: write e.g. ${NODE}`);
+    expectValidationError(any({ nodes: [node('a'), 'worker1'] }), `${WHERE} profile.nodes[1] = "worker1": a node must be an object. Fix: write e.g. ${NODE}`);
+  });
+
+  test('taints, disks and GPUs that are not lists, and entries that are not objects', () => {
+    expectValidationError(anyNode({ taints: 'x' }), `${WHERE} profile.nodes[0].taints = "x": node taints must be a list. Fix: write an array, e.g. [{ key: "gpu", effect: TaintEffect.NO_SCHEDULE }]`);
+    expectValidationError(anyNode({ taints: [null] }), `${WHERE} profile.nodes[0].taints[0] = null: a taint must be an object. Fix: write e.g. { key: "gpu", value: "true", effect: TaintEffect.NO_SCHEDULE }`);
+    expectValidationError(anyNode({ disks: { tier: 'nvme', capacity: '400Gi' } }), `${WHERE} profile.nodes[0].disks = {"tier":"nvme","capacity":"400Gi"}: node disks must be a list. Fix: write an array, e.g. [{ tier: "nvme", capacity: "400Gi" }]`);
+    expectValidationError(anyNode({ disks: [null] }), `${WHERE} profile.nodes[0].disks[0] = null: a disk must be an object. Fix: write e.g. { tier: "nvme", capacity: "400Gi", path: "/var/lib/longhorn" }`);
+    expectValidationError(anyNode({ gpus: 'T4' }), `${WHERE} profile.nodes[0].gpus = "T4": node GPUs must be a list. Fix: write an array, e.g. [{ vendor: GpuVendor.NVIDIA, model: "Tesla T4" }]`);
+    expectValidationError(anyNode({ gpus: [null] }), `${WHERE} profile.nodes[0].gpus[0] = null: a GPU entry must be an object. Fix: write e.g. { vendor: GpuVendor.NVIDIA, model: "Tesla T4", memory: "16Gi" }`);
+    expectValidationError(anyNode({ gpus: [{ vendor: GpuVendor.NVIDIA }] }), `${WHERE} profile.nodes[0].gpus[0].model = undefined: a GPU entry names its model. Fix: give the model as \`nvidia-smi -L\` or \`lspci\` shows it, e.g. "Tesla T4"`);
+    // null means "none", as undefined does
+    expect(profile({ nodes: [node('a', { taints: null, disks: null, gpus: null } as any)] }).node('a').taints).toEqual([]);
+  });
+
+  test('labels that are not a map, taint keys and disk tiers that are not strings', () => {
+    const MAP = 'a label map is an object of key: value strings. Fix: write e.g. { "app.kubernetes.io/name": "web" }';
+    expectValidationError(anyNode({ labels: 'x' }), `${WHERE} profile.nodes[0].labels = "x": ${MAP}`);
+    expectValidationError(anyNode({ labels: ['gpu=true'] }), `${WHERE} profile.nodes[0].labels = ["gpu=true"]: ${MAP}`);
+    expect(validationErrorOf(anyNode({ taints: [{ key: 5, effect: TaintEffect.NO_SCHEDULE }] })).prop).toBe('profile.nodes[0].taints[0].key');
+    expect(validationErrorOf(anyNode({ disks: [{ tier: 3, capacity: '400Gi' }] })).prop).toBe('profile.nodes[0].disks[0].tier');
+    expect(validationErrorOf(anyNode({ disks: [{ tier: 'nvme', capacity: 400 }] })).prop).toBe('profile.nodes[0].disks[0].capacity');
+  });
+
+  test('a profile, gateway, identity provider, GitOps settings or capacity budget that is not an object', () => {
+    expectValidationError(() => new ClusterProfile('homelab', undefined as any), `${WHERE} profile = undefined: the cluster profile must be an object. Fix: write e.g. { distro: Distro.K3S, version: "v1.32.5+k3s1", nodes: [...] }`);
+    expectValidationError(any({ gateway: 'main' }), `${WHERE} profile.gateway = "main": the gateway must be an object. Fix: write e.g. { name: "main-gateway", namespace: "networking" }`);
+    expectValidationError(any({ identityProvider: 'authentik' }), `${WHERE} profile.identityProvider = "authentik": the identity provider must be an object. Fix: write e.g. { kind: IdentityProviderKind.AUTHENTIK, host: "auth.example.net" }`);
+    expectValidationError(any({ gitops: 'flux' }), `${WHERE} profile.gitops = "flux": the GitOps settings must be an object. Fix: write e.g. { engine: GitOpsEngine.FLUX, repoUrl: "https://github.com/example/lab" }`);
+    expectValidationError(any({ capacity: 0.85 }), `${WHERE} profile.capacity = 0.85: the capacity budget must be an object. Fix: write e.g. { maxMemoryRequestShare: 0.85 }`);
+  });
+
+  test('lists of the profile that are not lists, and their entries', () => {
+    expectValidationError(any({ externalServices: 'postgres' }), `${WHERE} profile.externalServices = "postgres": external services must be a list. Fix: write an array, e.g. [{ name: "postgres", namespace: "data", ports: [5432], reason: "..." }]`);
+    expectValidationError(any({ externalServices: [null] }), `${WHERE} profile.externalServices[0] = null: an external service must be an object. Fix: write e.g. { name: "postgres", namespace: "data", ports: [5432], reason: "installed by the platform repo" }`);
+    expectValidationError(any({ externalServices: [{ name: 'db', namespace: 'data', ports: [5432], reason: 7 }] }), `${WHERE} profile.externalServices[0].reason = 7: an external service needs a reason. Fix: say where it comes from, e.g. "installed by the platform repo"`);
+    expectValidationError(any({ runtimeClasses: 'nvidia' }), `${WHERE} profile.runtimeClasses = "nvidia": RuntimeClasses must be a list. Fix: write an array, e.g. ["nvidia"]`);
+    expectValidationError(any({ backupTargets: 'minio' }), `${WHERE} profile.backupTargets = "minio": backup targets must be a list. Fix: write an array, e.g. [{ name: "minio", kind: BackupTargetKind.MINIO, endpoint: "http://192.168.10.100:9000", bucket: "velero" }]`);
+    expectValidationError(any({ backupTargets: [null] }), `${WHERE} profile.backupTargets[0] = null: a backup target must be an object. Fix: write e.g. { name: "minio", kind: BackupTargetKind.MINIO, endpoint: "http://192.168.10.100:9000", bucket: "velero" }`);
+  });
+
+  test('a version, kubelet root dir, GitOps branch or path that is not a string', () => {
+    expectValidationError(any({ version: 1.29 }), `${WHERE} profile.version = 1.29: not a Kubernetes version. Fix: use the server version, e.g. "v1.32.5+k3s1"`);
+    expectValidationError(any({ kubeletRootDir: 5 }), `${WHERE} profile.kubeletRootDir = 5: must be an absolute path without a trailing slash. Fix: use "/var/lib/kubelet" (the K3s default since v0.10)`);
+    const gitops = { engine: GitOpsEngine.FLUX, repoUrl: 'https://github.com/example/lab' };
+    expectValidationError(any({ gitops: { ...gitops, branch: '' } }), `${WHERE} profile.gitops.branch = "": a branch name is a non-empty string. Fix: give the branch the tree is committed to, e.g. "main", or leave branch out`);
+    expectValidationError(any({ gitops: { ...gitops, path: 3 } }), `${WHERE} profile.gitops.path = 3: the tree's path in the repository is a string. Fix: use e.g. "dist/homelab", or leave path out`);
+  });
+});
+
 describe('validateToleration', () => {
   test('accepts what the API server accepts', () => {
     for (const t of [{ operator: 'Exists' }, { key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'gpu', value: 'true' }, { key: 'a', operator: 'Equal', value: '', effect: 'NoExecute', tolerationSeconds: 30 }]) {

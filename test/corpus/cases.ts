@@ -155,6 +155,31 @@ export const CASES: readonly BadInput[] = [
     path: 'test', prop: 'profile.nodes[2].name', fix: /its own name/,
   },
   {
+    construct: 'ClusterProfile', description: 'a node given as null (a JavaScript caller)',
+    build: () => profile({ nodes: [null as any, ...TEST_PROFILE.nodes] }),
+    path: 'test', prop: 'profile.nodes[0]', fix: /allocatable: \{ cpu: "4", memory: "8Gi" \}/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'node taints given as a string',
+    build: () => profile({ nodes: nodes(0, { taints: 'gpu=true:NoSchedule' }) }),
+    path: 'test', prop: 'profile.nodes[0].taints', fix: /write an array/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a disk entry given as null',
+    build: () => profile({ nodes: nodes(1, { disks: [null] }) }),
+    path: 'test', prop: 'profile.nodes[1].disks[0]', fix: /tier: "nvme", capacity: "400Gi"/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'a GPU entry given as null',
+    build: () => profile({ nodes: nodes(1, { gpus: [null] }) }),
+    path: 'test', prop: 'profile.nodes[1].gpus[0]', fix: /model: "Tesla T4"/,
+  },
+  {
+    construct: 'ClusterProfile', description: 'node labels given as a string',
+    build: () => profile({ nodes: nodes(1, { labels: 'gpu=true' }) }),
+    path: 'test', prop: 'profile.nodes[1].labels', fix: /"app\.kubernetes\.io\/name": "web"/,
+  },
+  {
     construct: 'ClusterProfile', description: 'no nodes',
     build: () => profile({ nodes: [] }),
     path: 'test', prop: 'profile.nodes', fix: /allocatable cpu and memory/,
@@ -260,6 +285,21 @@ export const CASES: readonly BadInput[] = [
     construct: 'Namespace', description: 'a default memory request in MB',
     build: () => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '64MB' } }),
     path: 'test/apps', prop: 'limits.defaultMemory', fix: /"64Mi"/,
+  },
+  {
+    construct: 'Namespace', description: 'a default memory limit below the default memory request (the API server refuses the LimitRange)',
+    build: () => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '64Mi', defaultMemoryLimit: '32Mi' } }),
+    path: 'test/apps', prop: 'limits.defaultMemoryLimit', fix: /at least "64Mi"/,
+  },
+  {
+    construct: 'Namespace', description: 'a maximum ratio that the default request and limit break (every container taking both refused)',
+    build: () => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '64Mi', defaultMemoryLimit: '256Mi', maxMemoryRatio: 2 } }),
+    path: 'test/apps', prop: 'limits.maxMemoryRatio', fix: /raise limits\.maxMemoryRatio to at least 4/,
+  },
+  {
+    construct: 'Namespace', description: 'a default memory request of zero under the ratio',
+    build: () => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '0' } }),
+    path: 'test/apps', prop: 'limits.defaultMemory', fix: /above zero/,
   },
   {
     construct: 'Namespace', description: 'an explicit quota with a CPU figure in memory units',
@@ -1065,7 +1105,7 @@ export const CASES: readonly BadInput[] = [
       const pg = app(ns, 'postgres', { ports: [{ name: 'postgres', port: 5432 }] });
       return newVault(ns, { storage: VaultStorage.postgresql({ connectionUrl: { secretName: 'vault-postgres', key: 'connection-url' }, server: pg, serverPort: 'pg' }) });
     },
-    path: 'lab/vault/vault', prop: 'storage.serverPort.port', fix: /use one of "postgres"/,
+    path: 'lab/vault/vault', prop: 'storage.serverPort', fix: /use one of "postgres"/,
   },
   {
     construct: 'VaultTls', description: 'TLS turned off with a short reason',
@@ -1142,7 +1182,7 @@ export const CASES: readonly BadInput[] = [
   {
     construct: 'OAuth2Proxy', description: 'an upstream port name the upstream does not have',
     build: () => front({ upstreamPort: 'web' }),
-    path: 'lab/monitoring/front', prop: 'upstreamPort.port', fix: /"http"/,
+    path: 'lab/monitoring/front', prop: 'upstreamPort', fix: /"http"/,
   },
   {
     construct: 'OAuth2Proxy', description: 'host aliases with a short reason',
@@ -1223,7 +1263,7 @@ export const CASES: readonly BadInput[] = [
   {
     construct: 'AppRoute', description: 'a port name the backend does not have',
     build: () => { const { ns, prometheus } = monitoring(); return new AppRoute(ns, 'route', { backend: prometheus, auth: RouteAuth.appNative('Prometheus login via basic auth'), port: 'metrics' }); },
-    path: 'lab/monitoring/route', prop: 'port.port', fix: /"http"/,
+    path: 'lab/monitoring/route', prop: 'port', fix: /"http"/,
   },
   {
     construct: 'SplitHorizonDns', description: 'a distribution whose CoreDNS does not import coredns-custom',
@@ -1853,6 +1893,48 @@ export const CASES: readonly BadInput[] = [
     construct: 'SplitHorizonDns', description: 'created twice with its default id (duplicate names)',
     build: () => { const c = labCluster(false); new SplitHorizonDns(c); return new SplitHorizonDns(c); },
     path: 'lab/split-horizon-dns', prop: 'id', fix: /choose another id/,
+  },
+
+  {
+    construct: 'Cluster', description: 'two clusters of one id in one app (duplicate names)',
+    build: () => { const a = Testing.app(); new Cluster(a, 'test', { profile: TEST_PROFILE, policies: [] }); return new Cluster(a, 'test', { profile: TEST_PROFILE, policies: [] }); },
+    path: 'test', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'Longhorn', description: 'a second Longhorn of the same id (duplicate names)',
+    build: () => { const lh = longhorn(); return new Longhorn(lh.node.scope as Construct, 'longhorn', LONGHORN_BASE); },
+    path: 'test/longhorn', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'LonghornRecurringJob', description: 'two jobs of one id in the Longhorn chart (duplicate names)',
+    build: () => {
+      const lh = longhorn();
+      new LonghornRecurringJob(lh, 'trim', { task: RecurringJobTask.FILESYSTEM_TRIM, cron: '0 4 * * SUN' });
+      return new LonghornRecurringJob(lh, 'trim', { task: RecurringJobTask.FILESYSTEM_TRIM, cron: '0 5 * * SUN' });
+    },
+    path: 'test/longhorn/trim', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'NfsVolume', description: 'two volumes of one id in a namespace (duplicate names)',
+    build: () => { const ns = apps(); new NfsVolume(ns, 'media', { server: 'nas', path: '/mnt/media', size: '1Ti' }); return new NfsVolume(ns, 'media', { server: 'nas', path: '/mnt/other', size: '1Ti' }); },
+    path: 'test/apps/media', prop: 'id', fix: /choose another id/,
+  },
+  {
+    construct: 'UpstreamChart', description: 'two charts of one id in a namespace (duplicate names)',
+    build: () => { const ns = gitopsApps(); new UpstreamChart(ns, 'demo', { chart: CHART, footprint: FOOTPRINT }); return new UpstreamChart(ns, 'demo', { chart: CHART, footprint: FOOTPRINT }); },
+    path: 'test/apps/demo', prop: 'id', fix: /choose another id/,
+  },
+
+  // --- required props left out by JavaScript callers
+  {
+    construct: 'AppRoute', description: 'no backend (a JavaScript caller)',
+    build: () => { const { ns } = monitoring(); return new AppRoute(ns, 'route', { backend: undefined as any, auth: RouteAuth.appNative('Prometheus login via basic auth') }); },
+    path: 'lab/monitoring/route', prop: 'backend', fix: /pass the AppWorkload/,
+  },
+  {
+    construct: 'Cluster', description: 'no profile (a JavaScript caller)',
+    build: () => new Cluster(Testing.app(), 'test', { profile: undefined as any }),
+    path: 'test', prop: 'profile', fix: /distro: Distro\.K3S/,
   },
 
   // --- whole-cluster capacity

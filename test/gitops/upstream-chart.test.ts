@@ -225,3 +225,12 @@ describe('UpstreamChart', () => {
     });
   });
 });
+
+describe('UpstreamChart: one id per scope (issue 8)', () => {
+  test('a second chart of the same id names its path and asks for another id', () => {
+    const ns = new Namespace(lab(), 'velero');
+    new UpstreamChart(ns, 'velero', { chart: CHART, footprint: FP });
+    expect(errorOf(() => new UpstreamChart(ns, 'velero', { chart: CHART, footprint: FP }))).toBe(
+      '[lab/velero/velero] id = "velero": lab/velero already has a construct with this id (UpstreamChart), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

@@ -138,6 +138,17 @@ describe('the gpu option: refused', () => {
     expect(errorOf(withPlugin(undefined, { env: { NVIDIA_VISIBLE_DEVICES: EnvValue.fromConfigMap('x', 'y') } }))).toBe(`${A} env.NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES": ${rule}`);
   });
 
+  test('NVIDIA_VISIBLE_DEVICES=void or none hides every GPU: accepted, as HK-GPU-06 accepts it', () => {
+    for (const value of ['void', 'none', ' None ', EnvValue.of('void')]) {
+      const c = gpuCluster(true);
+      const a = app(c, undefined, { env: { NVIDIA_VISIBLE_DEVICES: value } });
+      expect(podOf(a).spec.containers[0].env).toEqual([{ name: 'NVIDIA_VISIBLE_DEVICES', value: typeof value === 'string' ? value : 'void' }]);
+      expect(c.synthesize().findings.filter((f) => f.ruleId === 'HK-GPU-06')).toEqual([]);
+    }
+    // the same value spelled to pick GPUs is refused by both
+    expect(errorOf(withPlugin(undefined, { env: { NVIDIA_VISIBLE_DEVICES: EnvValue.of('0') } }))).toMatch(/^\[lab\/ai\/llm\] env\.NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES": NVIDIA_VISIBLE_DEVICES picks GPUs/);
+  });
+
   test('a shared NVIDIA GPU without a memory estimate', () => {
     expect(errorOf(withPlugin({ vendor: GpuVendor.NVIDIA })))
       .toBe(`${A} gpu.memory = undefined: a pod on a time-sliced NVIDIA GPU must declare the GPU memory it uses: time-slicing has no memory isolation, so pods sharing the GPU can run each other out of memory. Fix: give gpu.memory, the peak the app needs (e.g. memory: "6Gi" for a 7B model at 4 bits), so the GPU budget can check the sum`);

@@ -115,6 +115,15 @@ describe('DcgmExporter options', () => {
 });
 
 describe('DcgmExporter refuses', () => {
+  test('a second construct with the same id, naming the path it would have had', () => {
+    const c = gpuCluster();
+    standardPlugin(c);
+    const ns = new Namespace(c, 'gpu-monitoring', { podSecurity: 'privileged' });
+    new DcgmExporter(ns, 'dcgm-exporter');
+    expect(errorOf(() => new DcgmExporter(ns, 'dcgm-exporter')))
+      .toBe(`${D} id = "dcgm-exporter": lab/gpu-monitoring already has a construct with this id (DcgmExporter), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   test('nodes without an NVIDIA GPU, an empty node list, a cluster without one', () => {
     expect(errorOf(() => exporter({ nodes: [] }))).toBe(`${D} nodes = []: an empty node list would monitor nothing. Fix: list at least one NVIDIA node, or leave nodes out`);
     expect(errorOf(() => exporter({ nodes: ['igpu'] }))).toBe(`${D} nodes[0] = "igpu": node igpu has no nvidia GPU in the lab profile (nvidia GPUs are on gpu1, gpu2). Fix: place the workload on "gpu1" or "gpu2"`);

@@ -16,6 +16,14 @@ function intel(props: IntelGpuPluginProps = {}, overrides = {}): { plugin: Intel
 const I = '[lab/intel-device-plugins/intel-gpu-plugin]';
 
 describe('IntelGpuPlugin', () => {
+  test('a second construct with the same id, naming the path it would have had', () => {
+    const c = gpuCluster();
+    const ns = new Namespace(c, 'intel-device-plugins', { podSecurity: 'privileged' });
+    new IntelGpuPlugin(ns, 'intel-gpu-plugin');
+    expect(errorOf(() => new IntelGpuPlugin(ns, 'intel-gpu-plugin')))
+      .toBe(`${I} id = "intel-gpu-plugin": lab/intel-device-plugins already has a construct with this id (IntelGpuPlugin), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   const { plugin, manifests, objects } = intel({ sharedDevNum: 10 });
 
   test('the operator from its pinned chart, providing the deviceplugin.intel.com CRDs, sized for a hardened namespace', () => {
@@ -80,6 +88,13 @@ describe('IntelGpuPlugin', () => {
 });
 
 describe('NodeFeatureDiscovery', () => {
+  test('a second construct with the same id, naming the path it would have had', () => {
+    const ns = new Namespace(gpuCluster(), 'node-feature-discovery', { podSecurity: 'privileged' });
+    new NodeFeatureDiscovery(ns, 'node-feature-discovery');
+    expect(errorOf(() => new NodeFeatureDiscovery(ns, 'node-feature-discovery')))
+      .toBe(`[lab/node-feature-discovery/node-feature-discovery] id = "node-feature-discovery": lab/node-feature-discovery already has a construct with this id (NodeFeatureDiscovery), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   const c = gpuCluster();
   const nfd = new NodeFeatureDiscovery(new Namespace(c, 'node-feature-discovery', { podSecurity: 'privileged' }), 'node-feature-discovery');
 
@@ -112,6 +127,13 @@ describe('NodeFeatureDiscovery', () => {
 });
 
 describe('GpuQuota', () => {
+  test('a second quota with the same (default) id, naming the path it would have had', () => {
+    const ns = new Namespace(gpuCluster(), 'ai');
+    new GpuQuota(ns);
+    expect(errorOf(() => new GpuQuota(ns)))
+      .toBe(`[lab/ai/gpu] id = "gpu": lab/ai already has a construct with this id (GpuQuota), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   test('derived: the GPU requests of the namespace\'s pods, 0 for the cluster\'s other GPU resources, a rolling update\'s surge counted', () => {
     const c = gpuCluster();
     standardPlugin(c);

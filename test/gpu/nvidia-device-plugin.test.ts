@@ -178,6 +178,14 @@ describe('NvidiaDevicePlugin: RuntimeClass nvidia, adopted or created', () => {
 });
 
 describe('NvidiaDevicePlugin: refused configs', () => {
+  test('a second construct with the same id, naming the path it would have had (before the second plugin of the vendor)', () => {
+    const c = gpuCluster();
+    const ns = new Namespace(c, 'nvidia-gpu', { podSecurity: 'privileged' });
+    new NvidiaDevicePlugin(ns, 'nvidia-device-plugin', { configs: { shared: {} } });
+    expect(errorOf(() => new NvidiaDevicePlugin(ns, 'nvidia-device-plugin', { configs: { shared: {} } })))
+      .toBe(`${P} id = "nvidia-device-plugin": lab/nvidia-gpu already has a construct with this id (NvidiaDevicePlugin), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   test('time-slicing with fewer than 2 replicas, or a fraction', () => {
     expect(errorOf(() => plugin({ configs: { shared: { timeSlicing: { resources: [{ replicas: 1 }] } } } })))
       .toBe(`${P} configs.shared.timeSlicing.resources[0].replicas = 1: time-slicing needs a whole number of at least 2 replicas per GPU (the device plugin refuses fewer; 1 is no sharing). Fix: use e.g. replicas: 4 (the homelab's T4), or drop timeSlicing to give whole GPUs`);

@@ -180,7 +180,7 @@ describe('AppRoute', () => {
       expect(err({ hostname: '*.lab.example.net' })).toMatch(/^\[lab\/monitoring\/Route\] hostname = "\*\.lab\.example\.net": not a DNS-1123 subdomain/);
       expect(err({ pathPrefix: 'grafana' })).toBe('[lab/monitoring/Route] pathPrefix = "grafana": a path prefix is an absolute URL path without query, fragment or spaces. Fix: use e.g. "/" or "/grafana"');
       expect(err({ pathPrefix: '/a?b' })).toMatch(/^\[lab\/monitoring\/Route\] pathPrefix = "\/a\?b": a path prefix is an absolute URL path/);
-      expect(err({ port: 'grpc' })).toBe('[lab/monitoring/Route] port.port = "grpc": Service grafana.monitoring has no port of that name (ports: http, metrics). Fix: use one of "http", "metrics"');
+      expect(err({ port: 'grpc' })).toBe('[lab/monitoring/Route] port = "grpc": Service grafana.monitoring has no port of that name (ports: http, metrics). Fix: use one of "http", "metrics"');
     });
 
     test('an IP address as hostname and path prefixes the HTTPRoute validation refuses (issue 8)', () => {
@@ -217,6 +217,19 @@ describe('AppRoute refuses what the API server would refuse, and a second route 
     expect(errorOf(route('b', { selector: GRAFANA_PODS, port: 'HTTP_PORT' }))).toMatch(/^\[lab\/monitoring\/b\] backendPods\.port = "HTTP_PORT": not an IANA service name/);
     expect(errorOf(route('c', { selector: { app: 'grafana ui' }, port: 3000 })))
       .toBe('[lab/monitoring/c] backendPods.selector.app = "grafana ui": not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit). Fix: did you mean "grafana-ui"?');
+  });
+
+  test('a backend, auth or props left out or mistyped by a JavaScript caller is refused with the route\'s path, never a TypeError', () => {
+    const ns = new Namespace(labCluster(false), 'monitoring');
+    const grafana = app(ns);
+    const FIX = 'Fix: pass the AppWorkload (or OAuth2Proxy front) it exposes, or a typed endpoint such as ExternalService.fromProfile(...)';
+    expect(errorOf(() => new AppRoute(ns, 'a', { backend: undefined as any, auth: NATIVE }))).toBe(`[lab/monitoring/a] backend = undefined: a route needs the Service it sends traffic to. ${FIX}`);
+    expect(errorOf(() => new AppRoute(ns, 'b', { backend: 'grafana' as any, auth: NATIVE }))).toBe(`[lab/monitoring/b] backend = "grafana": a route needs the Service it sends traffic to. ${FIX}`);
+    expect(errorOf(() => new AppRoute(ns, 'c', { backend: { serviceName: 'grafana' } as any, auth: NATIVE }))).toBe(`[lab/monitoring/c] backend = {"serviceName":"grafana"}: a route needs the Service it sends traffic to. ${FIX}`);
+    expect(errorOf(() => new AppRoute(ns, 'd', { backend: ns as any, auth: NATIVE }))).toBe(`[lab/monitoring/d] backend = "lab/monitoring": a route needs the Service it sends traffic to. ${FIX}`);
+    expect(errorOf(() => new (AppRoute as any)(ns, 'e'))).toBe(`[lab/monitoring/e] backend = undefined: a route needs the Service it sends traffic to. ${FIX}`);
+    expect(errorOf(() => new AppRoute(ns, 'f', { backend: grafana } as any))).toBe(
+      '[lab/monitoring/f] auth = undefined: every route declares how its users are authenticated. Fix: pass auth: RouteAuth.appNative("<the app\'s login>") or RouteAuth.public("<why>"), or put the app behind an OAuth2Proxy front');
   });
 
   test('a second route of one id names its path and asks for another id', () => {

@@ -130,16 +130,17 @@ describe('AppRoute properties', () => {
 
   const breakers: Breaker<Generated>[] = [
     breaker('hostname', ['Web.example.net', 'web_1.example.net', '*.example.net', 'a..b', '-web.example.net', `${'x'.repeat(250)}.net`], (g, v: string) => ({ ...g, hostname: v })),
-    // finding: an IP address as hostname passes validateDnsSubdomain, and the Gateway API forbids IPs in hostnames
-    // ("1. IPs are not allowed"), reported — breaker `hostname = "192.168.1.10"` left out until AppRoute checks it
+    // the Gateway API forbids IPs in hostnames ("1. IPs are not allowed")
+    breaker('hostname', ['192.168.1.10', '10.0.0.1'], (g, v: string) => ({ ...g, hostname: v })),
     breaker('pathPrefix', ['api', 'grafana/', '/a?b=1', '/a b', '/a#top', ' /'], (g, v: string) => ({ ...g, path: v as any })),
-    // finding: path prefixes the API server refuses by the HTTPRoute CEL rules are accepted: "/a//b", "/a/./b", "/a/../b",
-    // "/%2F", "/%2f", "/.", "/a/..", "/ü", "/a\"b", "/a<b>", "/a\\b" and a 1025-character path (the last fails the schema too),
-    // reported — breaker left out until AppRoute checks them (gatewayPathProblems above is the rule set)
-    // finding: backend undefined (a JavaScript caller) ends in a TypeError reading serviceName, reported — breaker left out
+    // what the HTTPRoute CEL rules refuse at apply (gatewayPathProblems above is the rule set)
+    breaker('pathPrefix', ['/a//b', '/a/./b', '/a/../b', '/%2F', '/%2f', '/.', '/a/..', '/ü', '/a"b', '/a<b>', '/a\\b', `/${'a'.repeat(1024)}`], (g, v: string) => ({ ...g, path: v as any })),
+    // required props left out or given as something else by a JavaScript caller
+    breaker('backend', [undefined, null, 'web', {}, { serviceName: 'web' }], (g, v: unknown) => ({ ...g, _override: { backend: v } } as Generated)),
+    breaker('auth', [undefined, null, 'public'], (g, v: unknown) => ({ ...g, _override: { auth: v } } as Generated)),
     breaker('auth.reason', ['short', '', 'two\nlines here', '         '], (g, v: string) => ({ ...g, auth: { ...g.auth, reason: v, pad: '' } })),
     breaker('name', ['Web', 'web_1', '-web', 'w'.repeat(64)], (g, v: string) => ({ ...g, name: v })),
-    breaker(/^port(\.port)?$/, ['metrics', 'HTTP'], (g, v: string) => ({ ...g, portIndex: 1, ports: g.ports.length > 1 ? g.ports : [...g.ports, g.ports[0] === 8080 ? 8081 : 8080], name: g.name, _port: v } as Generated)),
+    breaker('port', ['metrics', 'HTTP'], (g, v: string) => ({ ...g, portIndex: 1, ports: g.ports.length > 1 ? g.ports : [...g.ports, g.ports[0] === 8080 ? 8081 : 8080], name: g.name, _port: v } as Generated)),
     breaker('gatewaySource.namespace', ['Gateway', 'envoy_gateway', ''], (g, v: string) => ({ ...g, source: { kind: 'namespace' as const, namespace: v, selector: undefined } as Generated['source'] })),
     breaker('gatewaySource.cidr', ['10.0.0.0', '10.0.0.0/40', 'nodes'], (g, v: string) => ({ ...g, source: { kind: 'cidr', cidr: v } })),
     breaker('profile.gateway', [undefined], (g) => ({ ...g, profile: { ...g.profile, gateway: undefined } })),
@@ -147,7 +148,7 @@ describe('AppRoute properties', () => {
   ];
 
   test.each(breakerRows(breakers))('%s is refused at the route\'s path — never a TypeError', (_t, b) => {
-    assertBreaker(validRoute, b, (g) => build(g, (g as any)._port ? { port: (g as any)._port } : {}), (g) => `prop/${g.crossNamespace ? 'edge' : 'apps'}/Route`, 3);
+    assertBreaker(validRoute, b, (g) => build(g, { ...((g as any)._port ? { port: (g as any)._port } : {}), ...((g as any)._override ?? {}) }), (g) => `prop/${g.crossNamespace ? 'edge' : 'apps'}/Route`, 3);
   }, 30_000);
 
   test('an auth declaration that does not fit the backend is refused at the route\'s path', () => {

@@ -241,7 +241,8 @@ describe('Velero, BackupSchedule and BackupLadder properties', () => {
     breaker('serverResources.memoryLimit', ['2Gi', '100Mi'], (g, v: string) => ({ ...g, velero: { ...g.velero, serverResources: { cpu: '100m', memory: '256Mi', memoryLimit: v } } })),
     breaker('serverResources.cpu', ['1 core', '-1', '100Mi'], (g, v: string) => ({ ...g, velero: { ...g.velero, serverResources: { cpu: v, memory: '256Mi', memoryLimit: '512Mi' } } })),
     breaker('nodeAgentResources.memory', ['512MB', '512mb'], (g, v: string) => ({ ...g, velero: { ...g.velero, nodeAgentResources: { cpu: '100m', memory: v, memoryLimit: '1Gi' } } })),
-    breaker('maintenanceJobResources', ['0'], (g, v: string) => ({ ...g, velero: { ...g.velero, maintenanceJobResources: { cpu: v, memory: '256Mi', memoryLimit: '512Mi' } } })),
+    // a zero request is refused by the app pattern's resolveResources, on the field
+    breaker('maintenanceJobResources.cpu', ['0'], (g, v: string) => ({ ...g, velero: { ...g.velero, maintenanceJobResources: { cpu: v, memory: '256Mi', memoryLimit: '512Mi' } } })),
     breaker('image.tag', ['latest', ''], (g, v: string) => ({ ...g, velero: { ...g.velero, image: { repository: 'docker.io/velero/velero', tag: v } } } as Generated)),
     breaker('prefix', ['/lead', 'a//b', 'sp ace', ''], (g, v: string) => ({ ...g, prefix: v as any })),
     breaker('volumes', [VolumeBackupMode.FILE_SYSTEM, VolumeBackupMode.SNAPSHOT_MOVE_DATA], (g, v: VolumeBackupMode) => ({ ...g, volumes: v as VolumeBackupMode.FILE_SYSTEM, velero: { ...g.velero, nodeAgent: false } } as Generated)),

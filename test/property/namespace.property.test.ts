@@ -152,18 +152,19 @@ describe('Namespace properties', () => {
     breaker('quota.cpu', ['2 cores', '1Gi', '-1', 'lots'], (g, v: string) => ({ ...g, props: { ...g.props, quota: { ...quota(g), cpu: v } } })),
     breaker('quota.memory', ['8GB', '8gb', '-1Gi', '8 Gi'], (g, v: string) => ({ ...g, props: { ...g.props, quota: { ...quota(g), memory: v } } })),
     breaker('quota.memoryLimit', ['16GB', '16m', '-16Gi'], (g, v: string) => ({ ...g, props: { ...g.props, quota: { ...quota(g), memoryLimit: v } } })),
-    // finding: quota.pods -1, 0.5 and NaN are accepted and written to the ResourceQuota (the API server refuses a negative or
-    // fractional pod count), reported — breaker `quota.pods = [-1, 0.5, NaN]` left out until Namespace checks it
+    breaker('quota.pods', [-1, 0, 0.5, Number.NaN], (g, v: number) => ({ ...g, props: { ...g.props, quota: { ...quota(g), pods: v } } })),
     breaker('quotaHeadroom', [-0.1, 10.5, Number.NaN, Number.POSITIVE_INFINITY], withProps((p, v) => ({ ...p, quota: undefined, quotaHeadroom: v }))),
-    breaker('limits.maxMemoryRatio', [0.5, 0, -1, Number.NaN], withProps((p, v) => ({ ...p, limits: { ...p.limits, maxMemoryRatio: v } }))),
+    breaker('limits.maxMemoryRatio', [0.5, 0, -1, Number.NaN, Number.POSITIVE_INFINITY], withProps((p, v) => ({ ...p, limits: { ...p.limits, maxMemoryRatio: v } }))),
     breaker('limits.defaultCpu', ['fast', '10 m', '-50m', '1Gi'], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultCpu: v } }))),
     breaker('limits.defaultMemory', ['64MB', '64mb', '-64Mi'], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultMemory: v } }))),
     breaker('limits.defaultMemoryLimit', ['256MB', '256m', 'big'], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultMemoryLimit: v } }))),
-    // finding: limits.defaultMemory above limits.defaultMemoryLimit ("64Mi" over "32Mi") is accepted; the API server refuses
-    // the LimitRange ("default request value must be less than or equal to default limit value"), reported — breaker
-    // `limits.defaultMemoryLimit = ["32Mi", "1Mi"]` with defaultMemory "64Mi" left out until Namespace checks it
-    // finding: defaults whose ratio exceeds limits.maxMemoryRatio (64Mi / 256Mi with maxMemoryRatio 1, 2 or 3) are accepted;
-    // every container that takes both defaults is then refused at admission, reported — breaker left out until Namespace checks it
+    // a default request above the default limit: the API server refuses the LimitRange
+    breaker('limits.defaultMemoryLimit', ['32Mi', '1Mi', '63Mi', '67108863'], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultMemory: '64Mi', defaultMemoryLimit: v } }))),
+    breaker('limits.defaultMemory', ['257Mi', '1Gi'], withProps((p, v) => ({ ...p, limits: { defaultCpu: p.limits?.defaultCpu, defaultMemory: v } }))),
+    // defaults the ratio refuses: every container that takes both would be refused at admission
+    breaker('limits.maxMemoryRatio', [1, 2, 3, 3.99], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultMemory: '64Mi', defaultMemoryLimit: '256Mi', maxMemoryRatio: v } }))),
+    breaker('limits.defaultMemoryLimit', ['257Mi', '1Gi'], withProps((p, v) => ({ ...p, limits: { defaultCpu: p.limits?.defaultCpu, defaultMemoryLimit: v } }))),
+    breaker('limits.defaultMemory', ['0', '0Mi'], withProps((p, v) => ({ ...p, limits: { ...p.limits, defaultMemory: v } }))),
     breaker('podSecurity', ['strict', 'Restricted', ''], withProps((p, v) => ({ ...p, podSecurity: v }))),
     breaker(/^labels/, ['Bad Key', '-team', 'example.com/'], withProps((p, v) => ({ ...p, labels: { [v]: 'x' } }))),
     breaker(/^labels/, ['bad value!', 'v'.repeat(64)], withProps((p, v) => ({ ...p, labels: { team: v } }))),

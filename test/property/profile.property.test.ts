@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  BackupTargetKind, Cluster, ClusterNodeProps, ClusterProfileProps, Distro, GitOpsEngine, GpuVendor, IdentityProviderKind, Namespace, NodeRole, TaintEffect,
+  BackupTargetKind, BackupTargetProps, CapacityBudgetProps, Cluster, ClusterNodeProps, ClusterProfileProps, Distro, ExternalServiceProps, GatewayProps, GitOpsEngine, GitOpsProps,
+  GpuVendor, IdentityProviderKind, Namespace, NodeDisk, NodeGpu, NodeRole, NodeTaint, TaintEffect,
 } from '../../lib';
 import { Breaker, SEED, assertBreaker, breaker, breakerRows, cpuQuantity, dnsLabel, dnsSubdomain, k3sVersion, liftBreaker, memoryQuantity, propCluster, synthClean } from './support';
 
@@ -211,8 +212,27 @@ describe('ClusterProfile properties', () => {
     breaker<Props, string>('profile.backupTargets[0].bucket', ['My_Bucket', 'ab', 'a..b'], (p, v) => ({ ...p, backupTargets: [{ name: 'minio', kind: BackupTargetKind.MINIO, endpoint: 'http://192.168.10.100:9000', bucket: v }] })),
     breaker<Props, string>('profile.backupTargets[0].endpoint', ['s3.example.net', 'ftp://minio:9000'], (p, v) => ({ ...p, backupTargets: [{ name: 'minio', kind: BackupTargetKind.MINIO, endpoint: v, bucket: 'velero' }] })),
     breaker<Props, number>('profile.backupTargets[1].name', [1], (p) => ({ ...p, backupTargets: [{ name: 'nfs', kind: BackupTargetKind.NFS, endpoint: 'nfs://nas:/b' }, { name: 'nfs', kind: BackupTargetKind.NFS, endpoint: 'nfs://nas:/c' }] })),
-    // finding: a node given as null, taints given as a string and a null disk entry end in TypeErrors
-    // (ClusterNode reads them unchecked), reported — breakers `nodes: [null]`, `taints: "x"`, `disks: [null]` left out
+    // wrong-typed input from JavaScript callers: refused naming the fact, never a TypeError
+    breaker<Props, unknown>('profile.nodes[0]', [null, 'node-1', 7, ['node-1']], (p, v) => ({ ...p, nodes: [v as ClusterNodeProps, ...p.nodes.slice(1)] })),
+    node0<unknown>('profile.nodes[0].taints', ['x', 1, { key: 'gpu', effect: TaintEffect.NO_SCHEDULE }], (n, v) => ({ ...n, taints: v as NodeTaint[] })),
+    node0<unknown>('profile.nodes[0].taints[0]', [null, 'gpu=true:NoSchedule', 0], (n, v) => ({ ...n, taints: [v as NodeTaint] })),
+    node0<unknown>('profile.nodes[0].disks', ['x', { tier: 'nvme', capacity: '100Gi' }], (n, v) => ({ ...n, disks: v as NodeDisk[] })),
+    node0<unknown>('profile.nodes[0].disks[0]', [null, 'nvme', 3], (n, v) => ({ ...n, disks: [v as NodeDisk] })),
+    node0<unknown>('profile.nodes[0].gpus', ['T4', 1], (n, v) => ({ ...n, gpus: v as NodeGpu[] })),
+    node0<unknown>('profile.nodes[0].gpus[0]', [null, 'Tesla T4'], (n, v) => ({ ...n, gpus: [v as NodeGpu] })),
+    node0<unknown>('profile.nodes[0].gpus[0].model', [undefined, '', '  ', 4], (n, v) => ({ ...n, gpus: [{ vendor: GpuVendor.NVIDIA, model: v as string }] })),
+    node0<unknown>('profile.nodes[0].labels', ['x', ['gpu=true'], 5], (n, v) => ({ ...n, labels: v as Record<string, string> })),
+    breaker<Props, unknown>('profile', [null, 'homelab'], (_p, v) => v as Props),
+    breaker<Props, unknown>('profile.gateway', ['main', 1], (p, v) => ({ ...p, gateway: v as GatewayProps })),
+    breaker<Props, unknown>('profile.gitops', ['flux'], (p, v) => ({ ...p, gitops: v as GitOpsProps })),
+    breaker<Props, unknown>('profile.externalServices', ['db'], (p, v) => ({ ...p, externalServices: v as ExternalServiceProps[] })),
+    breaker<Props, unknown>('profile.externalServices[0]', [null, 'db'], (p, v) => ({ ...p, externalServices: [v as ExternalServiceProps] })),
+    breaker<Props, unknown>('profile.backupTargets', ['minio'], (p, v) => ({ ...p, backupTargets: v as BackupTargetProps[] })),
+    breaker<Props, unknown>('profile.backupTargets[0]', [null, 'minio'], (p, v) => ({ ...p, backupTargets: [v as BackupTargetProps] })),
+    breaker<Props, unknown>('profile.runtimeClasses', ['nvidia'], (p, v) => ({ ...p, runtimeClasses: v as string[] })),
+    breaker<Props, unknown>('profile.capacity', ['85%', 0.85], (p, v) => ({ ...p, capacity: v as CapacityBudgetProps })),
+    breaker<Props, unknown>('profile.version', [1.29, 132], (p, v) => ({ ...p, version: v as string })),
+    breaker<Props, unknown>('profile.kubeletRootDir', [5, ['/var/lib/kubelet']], (p, v) => ({ ...p, kubeletRootDir: v as string })),
     breaker<Props, string>('profile.runtimeClasses[0]', ['Nvidia', 'nvidia_experimental'], (p, v) => ({ ...p, runtimeClasses: [v] })),
   ];
 

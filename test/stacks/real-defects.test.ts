@@ -278,7 +278,7 @@ describe('homelab defects (seed-repos §1)', () => {
     }));
     const s = cluster.synthesize();
     expect(reported(s, 'HK-BAK-06')).toEqual([
-      'HelmRelease velero/velero: chart value configuration.backupStorageLocation[0] of HelmRelease velero/velero is a second default BackupStorageLocation of namespace velero (minio-local is one too); Velero needs exactly one',
+      'HelmRelease velero/velero: chart value configuration.backupStorageLocation[0] of HelmRelease velero/velero is a second default: minio-local is already the default BackupStorageLocation; Velero needs exactly one',
     ]);
     expect(blockedBy(s)).toContain('HK-BAK-06');
   });

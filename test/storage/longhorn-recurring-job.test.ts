@@ -64,3 +64,12 @@ describe('LonghornRecurringJob', () => {
       .toBe('[test/apps/x] scope = "apps": Longhorn only reads RecurringJobs in longhorn-system. Fix: create it with longhorn.addRecurringJob(...) or the Longhorn recurringJobs prop');
   });
 });
+
+describe('LonghornRecurringJob: one id per scope (issue 8)', () => {
+  test('a second job of the same id in one scope names its path and asks for another id', () => {
+    const lh = longhorn();
+    new LonghornRecurringJob(lh, 'weekly-trim', { task: RecurringJobTask.FILESYSTEM_TRIM, cron: '0 4 * * SUN' });
+    expect(errorOf(() => new LonghornRecurringJob(lh, 'weekly-trim', { task: RecurringJobTask.FILESYSTEM_TRIM, cron: '0 5 * * SUN' }))).toBe(
+      '[test/longhorn-system/weekly-trim] id = "weekly-trim": test/longhorn-system already has a construct with this id (LonghornRecurringJob), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

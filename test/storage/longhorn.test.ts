@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  AccessMode, AppSize, AppVolume, AppWorkload, Namespace, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
+  AccessMode, AppSize, AppVolume, AppWorkload, Cluster, Namespace, Charts, DataLocality, GitOpsEngine, Longhorn, LonghornFsType, LonghornProps, NodeDownPodDeletionPolicy, RecurringJobTask,
   StorageReclaimPolicy, TaintEffect, VolumeBindingMode, renderClusterTree,
 } from '../../lib';
 import { errorOf, testCluster } from '../helpers';
@@ -493,5 +493,13 @@ describe('Longhorn: lists given as something else are refused, not iterated', ()
       .toBe(`${P} tiers.nvme.claim.recurringJobGroups = "default": a list of names. Fix: write recurringJobGroups: ["hourly"]`);
     expect(errorOf(() => lh.tier('nvme').claim(null as any)))
       .toBe(`${P} tiers.nvme.claim = null: claim options are an object. Fix: e.g. claim({ size: "20Gi" })`);
+  });
+});
+
+describe('Longhorn: one id per scope (issue 8)', () => {
+  test('a second Longhorn of the same id names its path and asks for another id', () => {
+    const lh = longhorn();
+    expect(errorOf(() => new Longhorn(lh.node.scope as Cluster, 'longhorn-system', BASE))).toBe(
+      '[test/longhorn-system] id = "longhorn-system": test already has a construct with this id (Longhorn), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
   });
 });

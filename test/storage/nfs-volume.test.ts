@@ -29,3 +29,12 @@ describe('NfsVolume', () => {
     expect(errorOf(() => new NfsVolume(testCluster().clusterChart, 'x', { server: 'nas', path: '/a', size: '1Gi' }))).toBe('[test/cluster/x] scope = "test/cluster": an NFS volume needs a Namespace inside a Cluster. Fix: create it inside a Namespace');
   });
 });
+
+describe('NfsVolume: one id per scope (issue 8)', () => {
+  test('a second volume of the same id names its path and asks for another id', () => {
+    const ns = new Namespace(testCluster(), 'media');
+    new NfsVolume(ns, 'library', { server: 'nas', path: '/mnt/media', size: '1Ti' });
+    expect(errorOf(() => new NfsVolume(ns, 'library', { server: 'nas', path: '/mnt/other', size: '1Ti' }))).toBe(
+      '[test/media/library] id = "library": test/media already has a construct with this id (NfsVolume), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first');
+  });
+});

@@ -86,6 +86,31 @@ describe('Namespace refuses what the API server would refuse (issue 8)', () => {
       '[test/apps] podSecurity = "strict": not a Pod Security Standard level. Fix: use "restricted" (the default), "baseline" or "privileged"');
   });
 
+  test('a default memory request above the default memory limit (the API server refuses the LimitRange)', () => {
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '64Mi', defaultMemoryLimit: '32Mi' } }))).toBe(
+      '[test/apps] limits.defaultMemoryLimit = "32Mi": the default memory request 64Mi is above the default memory limit 32Mi, and the API server refuses such a LimitRange. Fix: raise limits.defaultMemoryLimit to at least "64Mi", or lower limits.defaultMemory to at most "32Mi"');
+    // only the request given: it is the prop named (the limit is the 256Mi default)
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '512Mi' } }))).toBe(
+      '[test/apps] limits.defaultMemory = "512Mi": the default memory request 512Mi is above the default memory limit 256Mi, and the API server refuses such a LimitRange. Fix: raise limits.defaultMemoryLimit to at least "512Mi", or lower limits.defaultMemory to at most "256Mi"');
+    // equal is accepted (Guaranteed QoS for containers that take the defaults)
+    const ns = new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '128Mi', defaultMemoryLimit: '128Mi', maxMemoryRatio: 1 } });
+    expect(one(synth(ns), 'LimitRange').spec.limits[0]).toEqual({ type: 'Container', defaultRequest: { cpu: '50m', memory: '128Mi' }, default: { memory: '128Mi' }, maxLimitRequestRatio: { memory: '1' } });
+  });
+
+  test('defaults that break the maximum ratio (every container taking both defaults is refused at admission)', () => {
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { maxMemoryRatio: 2 } }))).toBe(
+      '[test/apps] limits.maxMemoryRatio = 2: a container that takes both defaults has memory limit/request 256Mi/64Mi = 4, above limits.maxMemoryRatio 2, so the LimitRanger would refuse every such container at admission. Fix: raise limits.maxMemoryRatio to at least 4, or bring limits.defaultMemoryLimit within 2 × limits.defaultMemory');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '96Mi', defaultMemoryLimit: '1Gi' } }))).toBe(
+      '[test/apps] limits.defaultMemoryLimit = "1Gi": a container that takes both defaults has memory limit/request 1Gi/96Mi = 10.67, above limits.maxMemoryRatio 4, so the LimitRanger would refuse every such container at admission. Fix: raise limits.maxMemoryRatio to at least 10.67, or bring limits.defaultMemoryLimit within 4 × limits.defaultMemory');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '0' } }))).toBe(
+      '[test/apps] limits.defaultMemory = "0": the LimitRange sets a memory limit/request ratio, which refuses every container whose memory request is zero, so every container taking this default would be refused at admission. Fix: give a default request above zero, e.g. "64Mi"');
+    expect(errorOf(() => new Namespace(testCluster(), 'apps', { limits: { maxMemoryRatio: Number.POSITIVE_INFINITY } }))).toBe(
+      '[test/apps] limits.maxMemoryRatio = Infinity: the ratio is written into the LimitRange as a quantity, so it is a finite number. Fix: use a number such as 4, or leave maxMemoryRatio out');
+    // exactly at the ratio is admitted
+    const ns = new Namespace(testCluster(), 'apps', { limits: { defaultMemory: '100Mi', defaultMemoryLimit: '250Mi', maxMemoryRatio: 2.5 } });
+    expect(one(synth(ns), 'LimitRange').spec.limits[0].maxLimitRequestRatio).toEqual({ memory: '2.5' });
+  });
+
   test('a namespace created twice names its path and asks for another id', () => {
     const c = testCluster();
     new Namespace(c, 'apps');

@@ -8,8 +8,9 @@ import { validateDnsLabel, validateDnsSubdomain } from '../../core/names';
 import { parseGoDuration } from '../../core/cron';
 import { authentikIssuerUrl, cookieSecretProblem, validateAuthentikSlug, validateIssuerUrl } from '../../core/oidc';
 import { ClusterProfile, IdentityProviderKind, parseCidr } from '../../core/profile';
+import { validateReason } from '../../core/reasons';
 import { requireSecret } from '../../core/secrets';
-import { markAppBoundary } from '../../core/tree';
+import { markAppBoundary, uniqueId } from '../../core/tree';
 import { Images, imageReference } from '../../core/versions';
 import { AppRoute, BackendPods } from '../../networking/app-route';
 import { GatewaySource } from '../../networking/gateway-source';
@@ -18,6 +19,7 @@ import { AppWorkload } from '../../workloads/app-workload';
 import { Criticality } from '../../workloads/criticality';
 import { EnvValue } from '../../workloads/env';
 import { Probe } from '../../workloads/probe';
+import { admitsPeers, ingressFrom, tcpPorts } from '../../workloads/network-peer';
 import { IServiceEndpoint, ServicePortRef, serviceHost, servicePort } from '../../workloads/service-ref';
 import { ResourceProps } from '../../workloads/size';
 
@@ -162,7 +164,7 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
   public readonly args: readonly string[];
 
   constructor(scope: Construct, id: string, props: OAuth2ProxyProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     const front = ValidationError.within(this, props.name === undefined ? 'id' : 'name', () => validateDnsLabel(props.name ?? id, 39));
     const u = props.upstream as Partial<IServiceEndpoint> | undefined;
     if (typeof u !== 'object' || u === null || typeof u.serviceName !== 'string' || typeof u.namespace !== 'string' || !Array.isArray(u.servicePorts)) {
@@ -368,7 +370,8 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
     } else {
       this.workload.connectTo(upstream, upstreamPort);
     }
-    if (!(upstream instanceof AppWorkload)) {
+    // an upstream that opens its own ingress (an AppWorkload) admitted the proxy in connectTo
+    if (!admitsPeers(upstream)) {
       const selector = upstreamPods?.selector ?? upstream.podSelector;
       if (selector) {
         new k8s.KubeNetworkPolicy(this, 'UpstreamIngress', {
@@ -376,10 +379,7 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
           spec: {
             podSelector: { matchLabels: { ...selector } },
             policyTypes: ['Ingress'],
-            ingress: [{
-              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector: { matchLabels: { ...this.workload.podSelector } } }],
-              ports: [{ port: k8s.IntOrString.fromNumber((upstreamPods?.port as number | undefined) ?? upstreamPort), protocol: 'TCP' }],
-            }],
+            ingress: [ingressFrom({ namespace, podSelector: this.workload.podSelector }, [(upstreamPods?.port as number | undefined) ?? upstreamPort])],
           },
         });
       }
@@ -391,7 +391,7 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
       spec: {
         podSelector: { matchLabels: { ...this.workload.podSelector } },
         policyTypes: ['Egress'],
-        egress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }] }],
+        egress: [{ ports: tcpPorts([443]) }],
       },
     });
 
@@ -400,12 +400,12 @@ export class OAuth2Proxy extends Construct implements IServiceEndpoint {
       if (!ip) {
         throw new ValidationError(this, { prop: 'hostAliases', value: props.hostAliases, rule: 'hostAliases map the issuer host to the gateway IP, and the profile has none', fix: 'set profile.gateway.ip, or use SplitHorizonDns' });
       }
-      const reason = props.hostAliases.reason;
-      if (typeof reason !== 'string' || reason.trim().length < 10) {
-        throw new ValidationError(this, { prop: 'hostAliases.reason', value: reason, rule: 'hostAliases are an explicit fallback and need a reason of at least 10 characters', fix: 'say why split-horizon DNS (SplitHorizonDns) cannot be used, e.g. "CoreDNS is managed by the provider"' });
-      }
+      const reason = validateReason(this, 'hostAliases.reason', props.hostAliases.reason, {
+        needs: 'hostAliases are an explicit fallback and need',
+        fix: 'say why split-horizon DNS (SplitHorizonDns) cannot be used, e.g. "CoreDNS is managed by the provider"',
+      });
       this.workload.controller.addJsonPatch(JsonPatch.add('/spec/template/spec/hostAliases', [{ ip, hostnames: [idpHost] }]));
-      addExemption(this.workload.controller, HOST_ALIASES_RULE, `hostAliases opted in: ${reason.trim()}`);
+      addExemption(this.workload.controller, HOST_ALIASES_RULE, `hostAliases opted in: ${reason}`);
     }
 
     this.route = new AppRoute(props.routeNamespace ?? this, props.routeNamespace ? `${this.name}-route` : 'Route', {

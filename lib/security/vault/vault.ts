@@ -9,15 +9,17 @@ import { validateDnsLabel, validateDnsSubdomain, validateLabels } from '../../co
 import { ClusterProfile, parseCidr, validateToleration } from '../../core/profile';
 import { Cpu, Memory } from '../../core/quantity';
 import { registerQuotaConsumer } from '../../core/quota';
-import { markAppBoundary } from '../../core/tree';
+import { validateReason } from '../../core/reasons';
+import { markAppBoundary, uniqueId } from '../../core/tree';
 import { Images, imageReference, parseImageReference } from '../../core/versions';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages } from '../../imports/cert-manager.io';
-import { AppWorkload } from '../../workloads/app-workload';
 import { Criticality, PRIORITY_CLASSES } from '../../workloads/criticality';
 import { EnvValue } from '../../workloads/env';
 import { Namespace } from '../../workloads/namespace';
 import { IServiceEndpoint, ServicePortRef, servicePort } from '../../workloads/service-ref';
-import { ResourceProps, Resources, renderResources, resolveResources } from '../../workloads/size';
+import { API_SERVER_PORTS, IAdmitsPeers, admitsPeers, egressTo, ingressFrom, tcpPorts } from '../../workloads/network-peer';
+import { restrictedContainerSecurityContext } from '../../workloads/security-context';
+import { ResourceProps, Resources, containerResources, resolveResources, resourceRequirements } from '../../workloads/size';
 import { ResolvedVaultStorage, VAULT_API_PORT, VAULT_CLUSTER_PORT, VAULT_DATA_DIR, VAULT_TLS_DIR, VaultLogFormat, VaultLogLevel, connectionStringError, mlockError, redact, vaultConfigBody } from './config';
 import { HclBlock, HclValue, renderHcl } from './hcl';
 import { VAULT_DEFAULT_HA_TABLE, VAULT_DEFAULT_KV_TABLE, VaultSecretKeyRef, VaultPostgresqlStorageOptions, VaultRaftStorageOptions, vaultPostgresqlSchemaSql } from './storage';
@@ -166,7 +168,7 @@ const MI = 2 ** 20;
  * like an app (`EnvValue.serviceUrl(vault, { scheme: 'https' })`) and are let in with
  * {@link allowFrom}.
  */
-export class Vault extends Construct implements IServiceEndpoint {
+export class Vault extends Construct implements IServiceEndpoint, IAdmitsPeers {
   /** The base name (construct id): the StatefulSet, the `vault` Service and the prefix of the rest. */
   public readonly name: string;
   public readonly namespace: string;
@@ -191,7 +193,7 @@ export class Vault extends Construct implements IServiceEndpoint {
   private readonly apiPortName: string;
 
   constructor(scope: Construct, id: string, props: VaultProps) {
-    super(scope, id);
+    super(scope, uniqueId(scope, id));
     this.name = ValidationError.within(this, 'id', () => validateDnsLabel(id, 40));
     const chart = Chart.of(this);
     if (!chart.namespace) {
@@ -247,10 +249,12 @@ export class Vault extends Construct implements IServiceEndpoint {
     }
     const tlsSpec = props.tls._spec;
     let tls: VaultCertManagerTlsOptions | undefined;
+    let tlsDisabledReason: string | undefined;
     if (tlsSpec.kind === 'disabled') {
-      if (typeof tlsSpec.reason !== 'string' || tlsSpec.reason.trim().length < 10) {
-        throw new ValidationError(this, { prop: 'tls', value: tlsSpec.reason, rule: 'turning TLS off needs a reason of at least 10 characters', fix: 'say why plain HTTP is acceptable here, e.g. "lab cluster, WireGuard between all nodes", or use VaultTls.certManager' });
-      }
+      tlsDisabledReason = validateReason(this, 'tls', tlsSpec.reason, {
+        needs: 'turning TLS off needs',
+        fix: 'say why plain HTTP is acceptable here, e.g. "lab cluster, WireGuard between all nodes", or use VaultTls.certManager',
+      });
     } else {
       tls = this.validateTls(tlsSpec.options);
     }
@@ -311,10 +315,7 @@ export class Vault extends Construct implements IServiceEndpoint {
       httpGet: { path, port: k8s.IntOrString.fromString(this.apiPortName), scheme },
       periodSeconds, failureThreshold, timeoutSeconds: 3,
     });
-    const containerSecurity: k8s.SecurityContext = {
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: VAULT_UID, runAsGroup: VAULT_GID,
-      privileged: false, capabilities: { drop: ['ALL'] },
-    };
+    const containerSecurity = restrictedContainerSecurityContext(VAULT_UID, VAULT_GID);
     const volumes: k8s.Volume[] = [
       { name: 'config-source', configMap: { name: `${this.name}-config` } },
       { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
@@ -351,7 +352,7 @@ export class Vault extends Construct implements IServiceEndpoint {
         image,
         imagePullPolicy: 'IfNotPresent',
         command: ['cp', `${CONFIG_SOURCE_DIR}/${CONFIG_FILE}`, `${CONFIG_DIR}/${CONFIG_FILE}`],
-        resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') }, limits: { memory: k8s.Quantity.fromString('32Mi') } },
+        resources: resourceRequirements({ cpu: '10m', memory: '16Mi' }, { memory: '32Mi' }),
         securityContext: containerSecurity,
         volumeMounts: [{ name: 'config-source', mountPath: CONFIG_SOURCE_DIR, readOnly: true }, { name: 'config', mountPath: CONFIG_DIR }],
       }],
@@ -362,7 +363,7 @@ export class Vault extends Construct implements IServiceEndpoint {
         args: ['server'],
         ports: [apiPort, clusterPort],
         env,
-        resources: quantities(renderResources(this.resources)),
+        resources: containerResources(this.resources),
         securityContext: containerSecurity,
         volumeMounts: mounts,
         startupProbe: probe(alive, 5, 24),
@@ -413,8 +414,8 @@ export class Vault extends Construct implements IServiceEndpoint {
     if (serviceRegistration) {
       addExemption(this.statefulSet, 'HK-SEC-20', 'service_registration "kubernetes" labels the pod through the API (Role limited to get/update/patch of its own pods)');
     }
-    if (tlsSpec.kind === 'disabled') {
-      this.statefulSet.metadata.addAnnotation('hardened-homelab.io/vault-tls-disabled', tlsSpec.reason.trim());
+    if (tlsDisabledReason !== undefined) {
+      this.statefulSet.metadata.addAnnotation('hardened-homelab.io/vault-tls-disabled', tlsDisabledReason);
     }
     addExemptions(this.statefulSet, props.exemptions);
 
@@ -470,11 +471,11 @@ export class Vault extends Construct implements IServiceEndpoint {
 
     // --- NetworkPolicies
     for (const c of props.allowFrom ?? []) this.allowFrom(c);
-    const self = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.namespace } }, podSelector: { matchLabels: { ...this.podSelector } } };
-    const peerPorts = [VAULT_API_PORT, VAULT_CLUSTER_PORT].map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
-    const egress: k8s.NetworkPolicyEgressRule[] = [{ to: [self], ports: peerPorts }];
+    const self = { namespace: this.namespace, podSelector: this.podSelector };
+    const peerPorts = [VAULT_API_PORT, VAULT_CLUSTER_PORT];
+    const egress: k8s.NetworkPolicyEgressRule[] = [egressTo(self, peerPorts)];
     if (storage.kind === 'postgresql') {
-      egress.push(egressTo(storage.options.server, storage.port));
+      egress.push(egressTo(storage.options.server, [storage.port]));
     }
     if (serviceRegistration) {
       egress.push(this.apiServerEgress(props.kubernetesApi));
@@ -485,18 +486,13 @@ export class Vault extends Construct implements IServiceEndpoint {
         podSelector: { matchLabels: { ...this.podSelector } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({
-          produce: () => [
-            { from: [self], ports: peerPorts },
-            ...this.clients.map((c) => ({
-              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } }, ...(c.podSelector ? { podSelector: { matchLabels: { ...c.podSelector } } } : {}) }],
-              ports: [{ port: k8s.IntOrString.fromNumber(VAULT_API_PORT), protocol: 'TCP' }],
-            })),
-          ],
+          produce: () => [ingressFrom(self, peerPorts), ...this.clients.map((c) => ingressFrom(c, [VAULT_API_PORT]))],
         }) as any,
         egress,
       },
     });
-    if (storage.kind === 'postgresql' && storage.options.server instanceof AppWorkload) {
+    // a server that opens its own ingress (an AppWorkload) admits Vault's pods
+    if (storage.kind === 'postgresql' && admitsPeers(storage.options.server)) {
       storage.options.server.allowFrom({ namespace: this.namespace, podSelector: this.podSelector }, storage.port);
     }
 
@@ -534,10 +530,11 @@ export class Vault extends Construct implements IServiceEndpoint {
   }
 
   /**
-   * Lets `client`'s pods connect to Vault's API port. Clients that reference Vault through an
-   * `EnvValue` get their own egress rule from that reference; Vault's ingress needs this call.
+   * Lets `client`'s pods connect to Vault's API port, the only port clients use (a `port`, as
+   * IAdmitsPeers passes it, is not needed). An AppWorkload that references Vault through an
+   * `EnvValue` calls this itself (with its egress rule); other clients need this call.
    */
-  public allowFrom(client: VaultClient): void {
+  public allowFrom(client: VaultClient, _port?: number): void {
     ValidationError.within(this, 'allowFrom.namespace', () => validateDnsLabel(client.namespace));
     if (client.podSelector !== undefined) ValidationError.within(this, 'allowFrom.podSelector', () => validateLabels(client.podSelector as Record<string, string>));
     const key = JSON.stringify([client.namespace, client.podSelector ?? null]);
@@ -650,7 +647,7 @@ export class Vault extends Construct implements IServiceEndpoint {
 
   private apiServerEgress(api: VaultKubernetesApi | undefined): k8s.NetworkPolicyEgressRule {
     const cidrs = api?.cidrs ?? ['0.0.0.0/0'];
-    const ports = api?.ports ?? [443, 6443];
+    const ports = api?.ports ?? [...API_SERVER_PORTS];
     for (const [key, list] of [['cidrs', cidrs], ['ports', ports]] as const) {
       if (!Array.isArray(list)) {
         throw new ValidationError(this, { prop: `kubernetesApi.${key}`, value: list, rule: 'a list', fix: key === 'cidrs' ? 'write cidrs: ["192.168.10.10/32"]' : 'write ports: [6443]' });
@@ -671,7 +668,7 @@ export class Vault extends Construct implements IServiceEndpoint {
     });
     return {
       to: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
-      ports: ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+      ports: tcpPorts(ports),
     };
   }
 
@@ -683,10 +680,7 @@ export class Vault extends Construct implements IServiceEndpoint {
     new k8s.KubeConfigMap(this, 'SchemaConfig', { metadata: { name: jobName, labels }, data: { [SCHEMA_FILE]: sql } });
     const image = imageReference(Images.postgresClient);
     const url = storage.options.connectionUrl;
-    const security: k8s.SecurityContext = {
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID,
-      privileged: false, capabilities: { drop: ['ALL'] },
-    };
+    const security = restrictedContainerSecurityContext(POSTGRES_UID, POSTGRES_UID);
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: {
@@ -705,7 +699,7 @@ export class Vault extends Construct implements IServiceEndpoint {
             { name: 'VAULT_PG_CONNECTION_URL', valueFrom: { secretKeyRef: { name: url.secretName, key: url.key } } },
             { name: 'PGCONNECT_TIMEOUT', value: '10' },
           ],
-          resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('64Mi') } },
+          resources: resourceRequirements({ cpu: '10m', memory: '32Mi' }, { memory: '64Mi' }),
           securityContext: security,
           volumeMounts: [{ name: 'schema', mountPath: '/schema', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
         }],
@@ -728,27 +722,13 @@ export class Vault extends Construct implements IServiceEndpoint {
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
-        egress: [egressTo(storage.options.server, storage.port)],
+        egress: [egressTo(storage.options.server, [storage.port])],
       },
     });
-    if (storage.options.server instanceof AppWorkload) {
+    if (admitsPeers(storage.options.server)) {
       storage.options.server.allowFrom({ namespace: this.namespace, podSelector: selector }, storage.port);
     }
     return job;
   }
 }
 
-function egressTo(server: IServiceEndpoint, port: number): k8s.NetworkPolicyEgressRule {
-  return {
-    to: [{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': server.namespace } },
-      ...(server.podSelector ? { podSelector: { matchLabels: { ...server.podSelector } } } : {}),
-    }],
-    ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
-  };
-}
-
-function quantities(r: { requests: Record<string, string>; limits: Record<string, string> }): k8s.ResourceRequirements {
-  const q = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-  return { requests: q(r.requests), limits: q(r.limits) };
-}

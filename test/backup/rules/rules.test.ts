@@ -81,10 +81,29 @@ describe('HK-BAK-06 exactly one default BackupStorageLocation', () => {
   });
   test('none, two, and a schedule with nowhere to go', () => {
     expect(messages(defaultLocationRule, [bsl('a', { spec: { default: false } })]))
-      .toEqual(['none of the BackupStorageLocations of namespace velero (a) is the default, so backups that name no location fail validation']);
+      .toEqual(['the BackupStorageLocations of namespace velero (a): none of them is the default, so backups that name no location fail validation']);
     expect(messages(defaultLocationRule, [bsl('a'), veleroRelease({ configuration: { backupStorageLocation: [{ name: 'default', default: true, provider: 'aws', bucket: 'placeholder' }] } })]))
-      .toEqual(['chart value configuration.backupStorageLocation[0] of HelmRelease velero/velero is a second default BackupStorageLocation of namespace velero (a is one too); Velero needs exactly one']);
+      .toEqual(['chart value configuration.backupStorageLocation[0] of HelmRelease velero/velero is a second default: a is already the default BackupStorageLocation; Velero needs exactly one']);
     expect(messages(defaultLocationRule, [schedule('s')])).toEqual(['Schedule velero/s names no storageLocation and namespace velero has no BackupStorageLocation, so its backups fail validation']);
+  });
+  test('the fix names the locations; a hand-written second default is reported, not the library\'s', () => {
+    const f = findings(defaultLocationRule, [bsl('a', { spec: { default: false } }), bsl('b', { spec: { default: false } })]);
+    expect(f.map((x) => [x.name, x.fix])).toEqual([['a', 'set `default: true` on exactly one of them (a, b)']]);
+    const library = { metadata: { labels: { 'app.kubernetes.io/managed-by': 'hardened-homelab' } } };
+    const two = findings(defaultLocationRule, [bsl('by-hand'), bsl('minio-local', library)]);
+    expect(two.map((x) => [x.name, x.message, x.fix])).toEqual([[
+      'by-hand', 'BackupStorageLocation velero/by-hand is a second default: minio-local is already the default BackupStorageLocation; Velero needs exactly one',
+      'remove `default: true` from by-hand or from minio-local',
+    ]]);
+  });
+  test('namespaces the Velero construct judged already (only library locations and schedules) are not reported twice', () => {
+    const library = { metadata: { labels: { 'app.kubernetes.io/managed-by': 'hardened-homelab' } } };
+    expect(messages(defaultLocationRule, [bsl('minio-local', { ...library, spec: { default: false } })])).toEqual([]);
+    expect(messages(defaultLocationRule, [bsl('a', library), bsl('b', library)])).toEqual([]);
+    expect(messages(defaultLocationRule, [schedule('s', library)])).toEqual([]);
+    // a hand-written location in the same namespace brings the namespace back under the rule
+    expect(messages(defaultLocationRule, [bsl('minio-local', { ...library, spec: { default: false } }), bsl('b', { spec: { default: false } })]))
+      .toEqual(['the BackupStorageLocations of namespace velero (minio-local, b): none of them is the default, so backups that name no location fail validation']);
   });
 });
 

@@ -331,6 +331,13 @@ describe('OAuth2Proxy errors', () => {
     new OAuth2Proxy(s.ns, id, { name: 'prometheus', upstream: s.prometheus, ...props });
   });
 
+  test('a second front with the same construct id, naming the path it would have had', () => {
+    const s = setup();
+    new OAuth2Proxy(s.ns, 'Front', { name: 'prometheus', upstream: s.prometheus });
+    expect(errorOf(() => new OAuth2Proxy(s.ns, 'Front', { name: 'prometheus-2', upstream: s.prometheus })))
+      .toBe(`${PATH} id = "Front": lab/monitoring already has a construct with this id (OAuth2Proxy), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   test('an upstream that is no Service, and lists given as something else, are refused, not iterated', () => {
     // found by the property suite's type-confusion inputs (JavaScript callers, `as any`): these were TypeErrors
     expect(err({ upstream: undefined as any })).toBe(`${PATH} upstream = undefined: the front needs the Service of the UI it protects. Fix: pass the AppWorkload, or a typed endpoint such as ChartUpstreams.prometheus() / ExternalService.fromProfile(...)`);
@@ -423,7 +430,7 @@ describe('OAuth2Proxy errors', () => {
   });
 
   test('upstream port, scheme and pods', () => {
-    expect(err({ upstreamPort: 'metrics' })).toBe(`${PATH} upstreamPort.port = "metrics": Service prometheus.monitoring has no port of that name (ports: http, web). Fix: use one of "http", "web"`);
+    expect(err({ upstreamPort: 'metrics' })).toBe(`${PATH} upstreamPort = "metrics": Service prometheus.monitoring has no port of that name (ports: http, web). Fix: use one of "http", "web"`);
     expect(err({ upstreamScheme: 'ftp' as any })).toBe(`${PATH} upstreamScheme = "ftp": must be "http" or "https". Fix: use "http" for in-cluster UIs`);
     expect(err({ upstreamPods: { selector: {}, port: 9090 } })).toBe(`${PATH} upstreamPods = {"selector":{},"port":9090}: give the upstream pods' labels (non-empty) and their port number. Fix: e.g. { selector: { "app.kubernetes.io/name": "prometheus" }, port: 9090 }`);
     expect(err({ upstreamPods: { selector: { app: 'x' }, port: 'http' } })).toMatch(/^\[lab\/monitoring\/Front\] upstreamPods = .*: give the upstream pods' labels \(non-empty\) and their port number/);

@@ -316,6 +316,18 @@ describe('Vault as a Service endpoint', () => {
     ]);
   });
 
+  test('an app that references Vault through an EnvValue is let in without allowFrom (Vault opens its own ingress, like an app)', () => {
+    const ns = vaultNamespace();
+    const vault = newVault(ns);
+    new AppWorkload(ns, 'app', {
+      image: 'ghcr.io/example/app:1.0.0', size: AppSize.SMALL, ports: [{ name: 'http', port: 8080 }], healthCheck: Probe.httpGet('/healthz'),
+      env: { VAULT_ADDR: EnvValue.serviceUrl(vault, { scheme: 'https' }), VAULT_HOST: EnvValue.serviceHost(vault) },
+    });
+    expect(one(synth(ns), 'NetworkPolicy', 'vault').spec.ingress.slice(1)).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vault' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/instance': 'app' } } }], ports: [{ port: 8200, protocol: 'TCP' }] },
+    ]);
+  });
+
   test('the allowFrom prop does the same as the method', () => {
     const ns = vaultNamespace();
     newVault(ns, { allowFrom: [{ namespace: 'apps', podSelector: { app: 'x' } }] });

@@ -8,6 +8,12 @@ import { TLS, VAULT_PROFILE, newVault, postgres, vaultNamespace } from './helper
 const AT = '[lab/vault/vault]';
 
 describe('Vault refuses', () => {
+  test('a second construct with the same id, naming the path it would have had', () => {
+    const ns = vaultNamespace();
+    newVault(ns);
+    expect(errorOf(() => newVault(ns))).toBe(`${AT} id = "vault": lab/vault already has a construct with this id (Vault), and ids are unique within their scope. Fix: choose another id (the id names the objects it synthesizes), or reuse the construct you created first`);
+  });
+
   test('a name that does not fit the derived object names', () => {
     expect(errorOf(() => newVault(vaultNamespace(), {}, 'a'.repeat(41))))
       .toBe(`[lab/vault/${'a'.repeat(41)}] id = "${'a'.repeat(41)}": a DNS-1123 label has at most 40 characters, got 41. Fix: shorten it, e.g. "${'a'.repeat(40)}"`);
@@ -118,7 +124,7 @@ describe('Vault refuses', () => {
     expect(errorOf(() => newVault(vaultNamespace(), { storage: pg({ server: undefined }) })))
       .toBe(`${AT} storage.server = undefined: the PostgreSQL Service is needed for the NetworkPolicies of Vault and of the schema Job. Fix: pass the Postgres app, or ExternalService.fromProfile(scope, 'data-platform', 'postgres-shared-service') after declaring it in profile.externalServices`);
     expect(errorOf(() => newVault(vaultNamespace(), { storage: pg({ serverPort: 'pg' }) })))
-      .toBe(`${AT} storage.serverPort.port = "pg": Service postgres.data has no port of that name (ports: 5432). Fix: use one of "5432"`);
+      .toBe(`${AT} storage.serverPort = "pg": Service postgres.data has no port of that name (ports: 5432). Fix: use one of "5432"`);
     expect(errorOf(() => newVault(vaultNamespace(), { storage: pg({ table: 'vault-kv' }) })))
       .toBe(`${AT} storage.table = "vault-kv": not a plain SQL identifier (lower-case letters, digits and "_", at most 40 characters, not starting with a digit). Fix: use a name like "vault_kv_store"`);
     expect(errorOf(() => newVault(vaultNamespace(), { storage: pg({ haTable: 'locks; DROP TABLE x' }) })))

@@ -1,6 +1,7 @@
 import { CronSchedule, cronMaxGapMinutes, parseCron, parseGoDuration } from '../../../core/cron';
 import { ValidationError } from '../../../core/errors';
-import { compareSemVer, parseSemVer } from '../../../core/semver';
+import { parseSemVer } from '../../../core/semver';
+import { veleroHas } from '../../../core/velero-facts';
 import { Images, parseImageReference } from '../../../core/versions';
 import { helmReleaseOf } from '../../helm';
 import { Manifest, ManifestRecord, PolicyContext } from '../../rule';
@@ -149,9 +150,9 @@ export function ttlMinutes(template: any): number | undefined {
   }
 }
 
-/** Velero 1.18.0 matches glob patterns in included namespaces; earlier versions only names and `*`. */
+/** Velero matches glob patterns in included namespaces (VELERO_FACTS.namespaceGlobs); earlier versions only names and `*`. */
 export function includeGlobsSupported(version: string): boolean {
-  return parseSemVer(version) !== undefined && compareSemVer(version, 'v1.18.0') >= 0;
+  return veleroHas('namespaceGlobs', version);
 }
 
 /** `*`, `?`, `[a-c]` glob match of a namespace. */

@@ -1,10 +1,9 @@
-import { compareSemVer } from '../../../core/semver';
+import { VELERO_FACTS, veleroHas } from '../../../core/velero-facts';
 import { helmReleaseOf } from '../../helm';
 import { Manifest, PolicyContext, PolicyRule, RuleLevel, RuleViolation } from '../../rule';
 import { isVelero, veleroInstall } from './_shared';
 
-const SINCE_KEY = 'v1.9.2';
-const SINCE_CRC32 = 'v1.9.1';
+const SINCE_KEY = VELERO_FACTS.checksumAlgorithmKey.since;
 
 /** The store behind a location config: Backblaze B2 or Ceph RGW (which reject CRC32 checksums), else other. */
 function storeKind(config: any, labels: Record<string, string> | undefined): 'backblaze-b2' | 'ceph-rgw' | undefined {
@@ -19,15 +18,15 @@ function storeKind(config: any, labels: Record<string, string> | undefined): 'ba
 function judge(config: any, labels: Record<string, string> | undefined, where: string, ctx: PolicyContext): RuleViolation[] {
   const plugin = veleroInstall(ctx).awsPluginVersion;
   const hasKey = config && typeof config === 'object' && Object.prototype.hasOwnProperty.call(config, 'checksumAlgorithm');
-  if (hasKey && compareSemVer(plugin, SINCE_KEY) < 0) {
+  if (hasKey && !veleroHas('checksumAlgorithmKey', plugin)) {
     return [{
       message: `${where} sets checksumAlgorithm, which velero-plugin-for-aws ${plugin} does not know ("config has invalid keys"), so the location is unavailable`,
       fix: `remove checksumAlgorithm, or use plugin ${SINCE_KEY} or later`,
     }];
   }
   const kind = storeKind(config, labels);
-  if (!kind || compareSemVer(plugin, SINCE_CRC32) < 0) return [];
-  if (compareSemVer(plugin, SINCE_KEY) < 0) {
+  if (!kind || !veleroHas('crc32Checksums', plugin)) return [];
+  if (!veleroHas('checksumAlgorithmKey', plugin)) {
     return [{ message: `${where} is a ${kind} store, which rejects the CRC32 checksums velero-plugin-for-aws ${plugin} sends, and this plugin cannot turn them off`, fix: `use plugin ${SINCE_KEY} or later and set checksumAlgorithm: ""` }];
   }
   if (hasKey && config.checksumAlgorithm === '') return [];

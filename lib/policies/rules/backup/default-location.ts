@@ -1,4 +1,6 @@
-import { AnalysisViolation, ManifestRecord, PolicyRule, RuleLevel, describe } from '../../rule';
+import { LabelKeys, MANAGED_BY } from '../../../core/labels';
+import { NO_DEFAULT_LOCATION, secondDefaultLocation } from '../../../core/velero-facts';
+import { AnalysisViolation, Manifest, ManifestRecord, PolicyRule, RuleLevel, describe } from '../../rule';
 import { namespaceOf } from '../cluster/_shared';
 import { isVelero, schedules, veleroInstall } from './_shared';
 
@@ -7,9 +9,23 @@ interface Location {
   readonly isDefault: boolean;
   readonly record: ManifestRecord;
   readonly where: string;
+  /** Rendered by the library's BackupStorageLocation, which the Velero construct has judged already. */
+  readonly byLibrary: boolean;
 }
 
-/** HK-BAK-06: a Velero install has exactly one default BackupStorageLocation. */
+/** True for an object the library's backup constructs rendered (they carry the library's managed-by label). */
+function byLibrary(m: Manifest): boolean {
+  return m.metadata?.labels?.[LabelKeys.MANAGED_BY] === MANAGED_BY;
+}
+
+/**
+ * HK-BAK-06: a Velero install has exactly one default BackupStorageLocation.
+ *
+ * The Velero construct refuses a second default location when it is created and a missing
+ * default (or no location at all) when the cluster is synthesized, with the same words; this
+ * rule judges the namespaces where some location, or a Schedule, was written by hand (or in
+ * the chart's values), so a library-only install is not reported twice.
+ */
 export const defaultLocationRule: PolicyRule = {
   id: 'HK-BAK-06',
   level: RuleLevel.ERROR,
@@ -27,32 +43,33 @@ export const defaultLocationRule: PolicyRule = {
     };
     for (const r of ctx.byKind('BackupStorageLocation')) {
       if (!isVelero(r.manifest, 'BackupStorageLocation')) continue;
-      add(namespaceOf(r.manifest), { name: r.manifest.metadata.name ?? '', isDefault: r.manifest.spec?.default === true, record: r, where: describe(r.manifest) });
+      add(namespaceOf(r.manifest), { name: r.manifest.metadata.name ?? '', isDefault: r.manifest.spec?.default === true, record: r, where: describe(r.manifest), byLibrary: byLibrary(r.manifest) });
     }
     for (const c of veleroInstall(ctx).chartLocations) {
       if (c.kind !== 'backupStorageLocation') continue;
-      add(c.namespace, { name: c.entry?.name ?? 'default', isDefault: c.entry?.default === true, record: c.record, where: `chart value configuration.backupStorageLocation[${c.index}] of ${describe(c.record.manifest)}` });
+      add(c.namespace, { name: c.entry?.name ?? 'default', isDefault: c.entry?.default === true, record: c.record, where: `chart value configuration.backupStorageLocation[${c.index}] of ${describe(c.record.manifest)}`, byLibrary: false });
     }
     const out: AnalysisViolation[] = [];
     for (const [ns, locations] of byNs) {
-      const defaults = locations.filter((l) => l.isDefault);
+      if (locations.every((l) => l.byLibrary)) continue;
+      const names = locations.map((l) => l.name).join(', ');
+      // the library's default first, so a hand-written second default is the one reported
+      const defaults = locations.filter((l) => l.isDefault).sort((a, b) => Number(b.byLibrary) - Number(a.byLibrary));
       if (defaults.length === 0) {
         out.push({
-          target: locations[0].record,
-          message: `none of the BackupStorageLocations of namespace ${ns} (${locations.map((l) => l.name).join(', ')}) is the default, so backups that name no location fail validation`,
-          fix: `set default: true on one of ${locations.map((l) => l.name).join(', ')}`,
+          target: (locations.find((l) => !l.byLibrary) ?? locations[0]).record,
+          message: `the BackupStorageLocations of namespace ${ns} (${names}): ${NO_DEFAULT_LOCATION.rule}`,
+          fix: `${NO_DEFAULT_LOCATION.fix} (${names})`,
         });
       }
       for (const extra of defaults.slice(1)) {
-        out.push({
-          target: extra.record,
-          message: `${extra.where} is a second default BackupStorageLocation of namespace ${ns} (${defaults[0].name} is one too); Velero needs exactly one`,
-          fix: `set default: false on ${extra.name} or on ${defaults[0].name}`,
-        });
+        const { rule, fix } = secondDefaultLocation(defaults[0].name, extra.name);
+        out.push({ target: extra.record, message: `${extra.where} is a second default: ${rule}`, fix });
       }
     }
     for (const s of schedules(ctx)) {
-      if (byNs.has(s.namespace) || s.template.storageLocation) continue;
+      // a library Schedule belongs to a Velero construct, which refuses an install without locations
+      if (byNs.has(s.namespace) || s.template.storageLocation || byLibrary(s.manifest)) continue;
       out.push({
         target: s.record,
         message: `${describe(s.manifest)} names no storageLocation and namespace ${s.namespace} has no BackupStorageLocation, so its backups fail validation`,

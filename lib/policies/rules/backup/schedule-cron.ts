@@ -1,9 +1,7 @@
-import { compareSemVer } from '../../../core/semver';
+import { VELERO_FACTS, veleroHas } from '../../../core/velero-facts';
 import { PolicyRule, RuleLevel } from '../../rule';
 import { isVelero, scheduleOf, veleroInstall } from './_shared';
 
-/** Velero version that resolves `CRON_TZ=` zones (velero#9519). */
-const CRON_TZ_SINCE = 'v1.18.1';
 
 /** HK-BAK-04: a Schedule's cron parses with Velero's parser, fires, and uses CRON_TZ only where Velero supports it. */
 export const scheduleCronRule: PolicyRule = {
@@ -22,9 +20,9 @@ export const scheduleCronRule: PolicyRule = {
     }
     if (s.cron?.timeZone !== undefined) {
       const version = veleroInstall(ctx).version;
-      if (compareSemVer(version, CRON_TZ_SINCE) < 0) {
+      if (!veleroHas('cronTimeZone', version)) {
         return [{
-          message: `spec.schedule uses CRON_TZ=${s.cron.timeZone}, which Velero ${version} cannot resolve (fixed in ${CRON_TZ_SINCE}), so the Schedule fails validation`,
+          message: `spec.schedule uses CRON_TZ=${s.cron.timeZone}, which Velero ${version} cannot resolve (fixed in ${VELERO_FACTS.cronTimeZone.since}), so the Schedule fails validation`,
           fix: 'drop the prefix and give the hours in UTC, or install Velero 1.18.1 or later',
         }];
       }

@@ -1,4 +1,5 @@
 import { AnnotationKeys } from '../../../core/labels';
+import { isReason } from '../../../core/reasons';
 import { parseImageReference } from '../../../core/versions';
 import { allContainers } from '../../pod';
 import { Manifest, ManifestRecord, PolicyContext } from '../../rule';
@@ -66,7 +67,7 @@ export function authDeclarationOf(m: Manifest): AuthDeclaration | undefined {
   const raw = m.metadata?.annotations?.[AnnotationKeys.AUTH];
   if (raw === undefined) return undefined;
   const match = /^(app-native|public):\s*(\S.*)$/s.exec(String(raw).trim());
-  if (!match || match[2].trim().length < 10) return { kind: 'malformed', value: String(raw) };
+  if (!match || !isReason(match[2])) return { kind: 'malformed', value: String(raw) };
   return { kind: match[1] as 'app-native' | 'public', reason: match[2].trim() };
 }
 

@@ -5,16 +5,14 @@ import { Memory } from '../../../core/quantity';
 import { helmReleaseOf } from '../../helm';
 import { allContainers, podTemplateOf, schedulableNodes } from '../../pod';
 import { ManifestRecord, PolicyContext, describe } from '../../rule';
-import { gpuRequests, isGpuResource, podCounts } from '../../../core/gpu';
+import { DEVICE_PLUGIN_CONFIG_LABEL, GpuResources, gpuRequests, isGpuResource, podCounts, qualifyNvidiaResource } from '../../../core/gpu';
 
-export { gpuRequests, isGpuResource, podCounts };
+export { DEVICE_PLUGIN_CONFIG_LABEL, gpuRequests, isGpuResource, podCounts };
 
-/** The node label the NVIDIA device plugin's config manager reads. */
-export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
 /** NVIDIA's whole-GPU resource. */
-export const NVIDIA_GPU = 'nvidia.com/gpu';
+export const NVIDIA_GPU = GpuResources.NVIDIA;
 /** Intel's i915 GPU resource. */
-export const INTEL_I915 = 'gpu.intel.com/i915';
+export const INTEL_I915 = GpuResources.INTEL_I915;
 
 /** A named NVIDIA device plugin config found in a ConfigMap or in chart values. */
 export interface DevicePluginConfigRef {
@@ -232,9 +230,7 @@ function offerFromConfig(n: ClusterNode, ref: DevicePluginConfigRef | undefined)
 }
 
 /** `gpu` → `nvidia.com/gpu`, as the device plugin defaults names. */
-export function qualify(name: string): string {
-  return name === '' || name.includes('/') ? name : `nvidia.com/${name}`;
-}
+export const qualify = qualifyNvidiaResource;
 
 /** NVIDIA device plugin DaemonSets (by image) and chart releases, with their named configs. */
 function findDevicePlugins(ctx: PolicyContext): DevicePluginInstall[] {

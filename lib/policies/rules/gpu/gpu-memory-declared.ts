@@ -1,3 +1,4 @@
+import { isNvidiaResource } from '../../../core/gpu';
 import { AnnotationKeys } from '../../../core/labels';
 import { AnalysisViolation, PolicyRule, RuleLevel } from '../../rule';
 import { gpuModel, offerKey } from './_model';
@@ -17,7 +18,7 @@ export const gpuMemoryDeclaredRule: PolicyRule = {
     for (const pod of model.pods) {
       const shared = pod.candidates.some((n) => [...pod.requests.keys()].some((r) => {
         const o = model.offers.get(offerKey(n.name, r));
-        return o !== undefined && o.sharedBy > 1 && r.startsWith('nvidia.com/');
+        return o !== undefined && o.sharedBy > 1 && isNvidiaResource(r);
       }));
       if (!shared) continue;
       if (pod.memoryText === undefined) {

@@ -1,3 +1,4 @@
+import { NVIDIA_RUNTIME_CLASS, isNvidiaResource } from '../../../core/gpu';
 import { allContainers, podTemplateOf } from '../../pod';
 import { PolicyRule, RuleLevel } from '../../rule';
 
@@ -14,9 +15,9 @@ export const nvidiaRuntimeRequestRule: PolicyRule = {
   check(m) {
     const pod = podTemplateOf(m);
     const runtime = pod?.spec?.runtimeClassName;
-    if (typeof runtime !== 'string' || !runtime.startsWith('nvidia')) return [];
+    if (typeof runtime !== 'string' || !runtime.startsWith(NVIDIA_RUNTIME_CLASS)) return [];
     const requests = allContainers(pod!.spec).some(({ container }) => Object.keys({ ...(container?.resources?.limits ?? {}), ...(container?.resources?.requests ?? {}) })
-      .some((r) => r.startsWith('nvidia.com/')));
+      .some(isNvidiaResource));
     return requests ? [] : [{ message: `runs with runtimeClassName ${runtime} but no container requests an nvidia.com resource, so it sees every GPU of the node` }];
   },
 };
