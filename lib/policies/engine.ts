@@ -1,5 +1,6 @@
 import { AnnotationKeys } from '../core/labels';
 import { ClusterProfile } from '../core/profile';
+import { MIN_REASON_LENGTH, isReason } from '../core/reasons';
 import { DeclaredSecret, Finding, Manifest, ManifestRecord, PolicyContext, PolicyPack, PolicyRule, ReportSection, RuleLevel, describe } from './rule';
 
 /** The id of the engine's own rule about malformed exemptions. */
@@ -67,8 +68,8 @@ export function readExemptions(m: Manifest): { exemptions: Map<string, string>; 
   }
   const problems: string[] = [];
   for (const [id, reason] of Object.entries(parsed as Record<string, unknown>)) {
-    if (typeof reason !== 'string' || reason.trim().length === 0) {
-      problems.push(`exemption from ${id} has no reason`);
+    if (!isReason(reason)) {
+      problems.push(`exemption from ${id} has no reason of at least ${MIN_REASON_LENGTH} characters (${JSON.stringify(reason)})`);
     } else {
       exemptions.set(id, reason.trim());
     }
@@ -93,7 +94,7 @@ export function evaluatePolicies(objects: readonly ManifestRecord[], packs: read
     const { exemptions, problems } = readExemptions(r.manifest);
     exemptionsOf.set(r, exemptions);
     for (const p of problems) {
-      findings.push(finding(r, EXEMPTION_RULE_ID, RuleLevel.ERROR, p, 'write the annotation as a JSON object whose values are non-empty reasons'));
+      findings.push(finding(r, EXEMPTION_RULE_ID, RuleLevel.ERROR, p, `write the annotation as a JSON object whose values say why, in at least ${MIN_REASON_LENGTH} characters`));
     }
     for (const id of exemptions.keys()) {
       if (!known.has(id)) {

@@ -43,9 +43,12 @@ describe('policy engine', () => {
     expect(blockingFindings(findings)).toEqual([]);
   });
 
-  test('fails on an exemption without a reason', () => {
+  test('fails on an exemption without a reason, or with one shorter than addExemption accepts', () => {
     const findings = evaluatePolicies(records(withExemptions(deployment(), JSON.stringify({ 'HK-TST-01': ' ' }))), [pack]);
-    expect(findings.map((f) => [f.ruleId, f.message])).toEqual([[EXEMPTION_RULE_ID, 'exemption from HK-TST-01 has no reason']]);
+    expect(findings.map((f) => [f.ruleId, f.message, f.fix])).toEqual([[EXEMPTION_RULE_ID, 'exemption from HK-TST-01 has no reason of at least 10 characters (" ")',
+      'write the annotation as a JSON object whose values say why, in at least 10 characters']]);
+    expect(evaluatePolicies(records(withExemptions(deployment(), JSON.stringify({ 'HK-TST-01': 'because' }))), [pack]).map((f) => f.message))
+      .toEqual(['exemption from HK-TST-01 has no reason of at least 10 characters ("because")']);
   });
 
   test('fails on an exemption naming an unknown rule', () => {

@@ -1,3 +1,4 @@
+import { GpuResources } from '../../../core/gpu';
 import { AnnotationKeys } from '../../../core/labels';
 import { ClusterNode, GpuVendor } from '../../../core/profile';
 import { Cpu, Memory, quantityValue } from '../../../core/quantity';
@@ -66,9 +67,9 @@ export interface PlacementResult {
 }
 
 const GPU_RESOURCES: Record<string, GpuVendor> = {
-  'nvidia.com/gpu': GpuVendor.NVIDIA,
-  'nvidia.com/gpu.shared': GpuVendor.NVIDIA,
-  'gpu.intel.com/i915': GpuVendor.INTEL,
+  [GpuResources.NVIDIA]: GpuVendor.NVIDIA,
+  [GpuResources.NVIDIA_SHARED]: GpuVendor.NVIDIA,
+  [GpuResources.INTEL_I915]: GpuVendor.INTEL,
 };
 
 function podRequests(spec: any): { cpu: number; memory: number; memoryLimit: number } {
