@@ -254,7 +254,8 @@ export class UpstreamChart extends Construct {
     } else {
       const app = new Application(this, 'Application', {
         metadata: {
-          name: `${namespace}-${name}`.slice(0, 63).replace(/-+$/, ''),
+          // `-chart`: the tree names the Application of the app folder `<namespace>-<folder>`, often the release's name
+          name: `${`${namespace}-${name}`.slice(0, 57).replace(/-+$/, '')}-chart`,
           namespace: ARGO_CD_NAMESPACE,
           labels,
           annotations: { 'argocd.argoproj.io/sync-wave': groups.length ? '-1' : '0', ...annotations },

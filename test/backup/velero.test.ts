@@ -97,7 +97,7 @@ describe('Velero', () => {
     expect(velero.version).toBe('v1.16.2');
     expect(velero.awsPluginVersion).toBe('v1.12.2');
     const s = cluster2.synthesize();
-    const app = s.objects.find((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name === 'velero-velero')!.manifest;
+    const app = s.objects.find((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name === 'velero-velero-chart')!.manifest;
     const v = app.spec.source.helm.valuesObject;
     expect([v.nodeAgent.podVolumePath, v.nodeAgent.pluginVolumePath]).toEqual(['/data/kubelet/pods', '/data/kubelet/plugins']);
     expect(v.metrics.serviceMonitor).toEqual({ enabled: false, autodetect: false, additionalLabels: { release: 'kube-prometheus-stack' } });

@@ -62,7 +62,7 @@ describe('UpstreamChart', () => {
     new UpstreamChart(ns, 'velero', { chart: CHART, footprint: FP, values: { a: 1 }, providesApiGroups: ['velero.io'] });
     const app = Testing.synth(ns).find((o: any) => o.kind === 'Application');
     expect(app.metadata).toEqual({
-      name: 'velero-velero',
+      name: 'velero-velero-chart',
       namespace: 'argocd',
       labels: { 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/managed-by': 'hardened-homelab' },
       annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'hardened-homelab.io/footprint': JSON.stringify(FP) },
@@ -100,7 +100,7 @@ describe('UpstreamChart', () => {
         expect(files.has('velero/velero/helmrelease-velero.yaml')).toBe(true);
         expect(YAML.parse(files.get('gitops/kustomization-velero-velero.yaml')!).spec.dependsOn).toEqual([{ name: 'velero-namespace' }]);
       } else {
-        expect(files.has('velero/velero/application-velero-velero.yaml')).toBe(true);
+        expect(files.has('velero/velero/application-velero-velero-chart.yaml')).toBe(true);
         expect(YAML.parse(files.get('gitops/application-velero-velero.yaml')!).metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '0' });
       }
     }

@@ -67,6 +67,41 @@ describe('everything `npm run synth` writes', () => {
     expect(problems).toEqual([]);
   });
 
+  test('each tree builds as `kubectl kustomize <root>` would: every manifest is reached from its root once, and no object id (group, kind, namespace, name) repeats', () => {
+    const parsed = new Map(objects);
+    const referenced = new Set<string>();
+    const resourcesOf = (dir: string): string[] => {
+      const k = YAML.parse(files.get(dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml')!);
+      return (k.resources as string[]).map((e) => path.posix.normalize(path.posix.join(dir, e)));
+    };
+    for (const rel of files.keys()) {
+      if (path.posix.basename(rel) !== 'kustomization.yaml') continue;
+      for (const r of resourcesOf(path.posix.dirname(rel))) referenced.add(r);
+    }
+    const roots = [...files.keys()].filter((rel) => path.posix.basename(rel) === 'kustomization.yaml' && !referenced.has(path.posix.dirname(rel)))
+      .map((rel) => path.posix.dirname(rel)).sort();
+    expect(roots).toEqual(expect.arrayContaining(['homelab', 'cortex', 'examples/right-sized-app']));
+    const problems: string[] = [];
+    const reached = new Set<string>();
+    for (const root of roots) {
+      const ids = new Map<string, string>();
+      const visit = (dir: string) => {
+        for (const r of resourcesOf(dir)) {
+          if (files.has(`${r}/kustomization.yaml`)) { visit(r); continue; }
+          reached.add(r);
+          const o = parsed.get(r);
+          if (!o) continue;
+          const id = `${String(o.apiVersion).split('/').slice(0, -1).join('/')}/${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+          if (ids.has(id)) problems.push(`${root}: ${id} in both ${ids.get(id)} and ${r}`);
+          else ids.set(id, r);
+        }
+      };
+      visit(root);
+    }
+    expect(problems).toEqual([]);
+    expect([...parsed.keys()].filter((rel) => !reached.has(rel))).toEqual([]);
+  });
+
   test('validation is fast once schemas are compiled (thousands of objects well under a second)', () => {
     for (const [, obj] of objects) validator.validate(obj); // compile every kind used
     const rounds = Math.ceil(3000 / objects.length);

@@ -213,7 +213,7 @@ describe('Longhorn: options', () => {
 
   test('an Argo CD cluster gets an Application with the same values', () => {
     const lh = longhorn(BASE, { gitops: { engine: GitOpsEngine.ARGO_CD, repoUrl: 'https://github.com/example/cluster' } });
-    const app = find(manifests(lh.node.scope as any), 'Application', 'longhorn-system-longhorn');
+    const app = find(manifests(lh.node.scope as any), 'Application', 'longhorn-system-longhorn-chart');
     expect(app.spec.source.chart).toBe('longhorn');
     expect(app.spec.source.helm.valuesObject.csi).toEqual({ kubeletRootDir: '/var/lib/kubelet' });
     expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
