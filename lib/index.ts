@@ -13,4 +13,4 @@ export * from './policies';
 export * from './cluster';
 export * from './gitops';
 // Kubernetes 1.29 L1 classes
-export { k8s } from 'cdk8s-plus-29';
+export * as k8s from 'cdk8s-plus-29/lib/imports/k8s';

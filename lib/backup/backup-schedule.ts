@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { CronSchedule, cronCoincidence, cronMaxGapMinutes, formatGoDuration, humanMinutes, parseCron } from '../core/cron';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { NVIDIA_RUNTIME_CLASS } from '../core/gpu';
 import { ClusterNode, tolerationsFor } from '../core/profile';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 
 /**
  * How much a workload matters when the cluster is short of resources. Each maps to a

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 
 /** Pods of one namespace, all of them or those with some labels: one side of a NetworkPolicy rule. */
 export interface NetworkPeer {

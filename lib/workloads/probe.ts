@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { ValidationError, invalid } from '../core/errors';
 import { validatePort } from '../core/names';
 

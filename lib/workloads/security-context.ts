@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 
 /**
  * The restricted container security context every library pod runs with (Pod Security

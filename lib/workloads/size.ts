@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/errors';
 import { Cpu, Memory } from '../core/quantity';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { AccessMode, AppVolume, AppWorkload, EnvValue, ExternalService, GIT_CHECKOUT_LINK, IServiceEndpoint, Images, Namespace, Probe, ResourceProps, WorkloadKind, imageReference } from '../../lib';
 import { grantRole } from './shapes';

@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import {
   AppSize, AppVolume, AppWorkload, BackupLadder, BackupRung, BackupStorageLocation, BackupTargetKind, Namespace, Velero, VolumePolicy, addExemption,
 } from '../../lib';

@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import * as YAML from 'yaml';
 import { AppWorkload, Cluster, Images, Namespace, PRIORITY_CLASSES, Criticality, parseImageReference } from '../../lib';
 import { TARGETS, synthesizeTargets } from '../../stacks/synth';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Chart, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-29';
+import * as k8s from 'cdk8s-plus-29/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ValidationError } from '../../core/errors';
 import { addExemption, addExemptions } from '../../core/exemptions';
