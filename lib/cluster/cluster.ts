@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { atPath } from '../core/errors';
 import { ClusterProfile, ClusterProfileProps } from '../core/profile';
-import { secretRequirementsOf } from '../core/secrets';
+import { secretRequirementsIn } from '../core/secrets';
 import { appBoundaryOf, uniqueId } from '../core/tree';
 import { blockingFindings, createContext, evaluatePolicies, formatFinding, reportSections } from '../policies/engine';
 import { BASELINE_PACK } from '../policies/packs/baseline';
@@ -98,12 +98,13 @@ export class Cluster extends Construct {
    */
   public synthesize(): ClusterSynthesis {
     const errors: string[] = [];
-    for (const c of this.node.findAll()) {
+    const all = this.node.findAll(); // one walk serves validation, rendering and declared Secrets
+    for (const c of all) {
       if (c === this) continue;
       for (const e of c.node.validate()) errors.push(atPath(c.node.path, e));
     }
-    const objects = this.render();
-    const declared = secretRequirementsOf(this).map((r) => ({ namespace: r.namespace, name: r.name, keys: Object.keys(r.keys), consumer: r.path }));
+    const objects = this.render(all);
+    const declared = secretRequirementsIn(all).map((r) => ({ namespace: r.namespace, name: r.name, keys: Object.keys(r.keys), consumer: r.path }));
     const ctx = createContext(objects, this.profile, declared);
     const findings = this.evaluate(objects, ctx);
     errors.push(...blockingFindings(findings).map(formatFinding));
@@ -111,9 +112,9 @@ export class Cluster extends Construct {
     return { objects, findings, errors, report };
   }
 
-  private render(): SynthesizedObject[] {
+  private render(all: readonly IConstruct[] = this.node.findAll()): SynthesizedObject[] {
     const out: SynthesizedObject[] = [];
-    for (const c of this.node.findAll()) {
+    for (const c of all) {
       if (!ApiObject.isApiObject(c)) continue;
       // a cluster-scoped object created inside a namespaced chart inherits the chart's namespace
       if (CLUSTER_SCOPED.has(c.kind) && c.metadata.namespace !== undefined && !this.unnamespaced.has(c)) {

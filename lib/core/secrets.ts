@@ -71,5 +71,10 @@ export function requireSecret(scope: IConstruct, props: RequireSecretProps): Sec
 
 /** Every {@link requireSecret} declaration under `root`, in construct-tree order. */
 export function secretRequirementsOf(root: IConstruct): SecretRequirement[] {
-  return root.node.findAll().flatMap((c) => ((c as any)[REQUIREMENTS] as SecretRequirement[] | undefined) ?? []);
+  return secretRequirementsIn(root.node.findAll());
+}
+
+/** The {@link requireSecret} declarations of `constructs` (e.g. a tree walk the caller already has), in order. */
+export function secretRequirementsIn(constructs: readonly IConstruct[]): SecretRequirement[] {
+  return constructs.flatMap((c) => ((c as any)[REQUIREMENTS] as SecretRequirement[] | undefined) ?? []);
 }
